@@ -62,6 +62,11 @@ final class MessageReader {
                 "truncated (expected: " + field + ", " + bytes + (bytes == 1 ? " byte" : " bytes") + "; " + remaining() + " left)");
     }
 
+    /** An error about the byte just read. */
+    DecodeException malformedPrevious(String detail) {
+        return new DecodeException(type, relativePosition() - 1, detail);
+    }
+
     DecodeException malformed(String detail) {
         return new DecodeException(type, relativePosition(), detail);
     }

@@ -98,6 +98,8 @@ public final class PgOutputDecoder {
         }
         PgOutputMessage message = read(type);
         reader.requireEnd();
+        // Only a message that decoded to its last byte may change the decoder's state.
+        applyStateChange(type);
         message.wrapRaw(buffer, offset, length);
         current = message;
         return type;
@@ -125,11 +127,9 @@ public final class PgOutputDecoder {
                 return commit;
             case RELATION:
                 relation.read(reader, streamed);
-                relations.put(relation.relation());
                 return relation;
             case TYPE:
                 typeMessage.read(reader, streamed);
-                relations.put(typeMessage.typeInfo());
                 return typeMessage;
             case TRUNCATE:
                 truncate.read(reader, streamed, relations);
@@ -150,12 +150,9 @@ public final class PgOutputDecoder {
             case STREAM_START:
                 requireState(State.NORMAL);
                 streamStart.read(reader);
-                state = State.IN_STREAM_BLOCK;
-                streamXid = streamStart.xid();
                 return streamStart;
             case STREAM_STOP:
                 requireState(State.IN_STREAM_BLOCK);
-                state = State.NORMAL;
                 return streamStop;
             case STREAM_COMMIT:
                 requireState(State.NORMAL);
@@ -187,6 +184,26 @@ public final class PgOutputDecoder {
                 return rollbackPrepared;
             default:
                 throw new IllegalStateException("unhandled message type " + type);
+        }
+    }
+
+    private void applyStateChange(MessageType type) {
+        switch (type) {
+            case RELATION:
+                relations.put(relation.relation());
+                break;
+            case TYPE:
+                relations.put(typeMessage.typeInfo());
+                break;
+            case STREAM_START:
+                state = State.IN_STREAM_BLOCK;
+                streamXid = streamStart.xid();
+                break;
+            case STREAM_STOP:
+                state = State.NORMAL;
+                break;
+            default:
+                break;
         }
     }
 

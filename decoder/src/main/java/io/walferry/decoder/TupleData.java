@@ -71,7 +71,8 @@ public final class TupleData {
                 offsets[i] = reader.position();
                 lengths[i] = 0;
             } else {
-                throw columnError(reader, i, relation, "unknown column kind byte 0x"
+                throw reader.malformedPrevious("column " + (i + 1) + " (" + relation.column(i).name() + ") of "
+                        + relation.qualifiedName() + ": unknown column kind byte 0x"
                         + Integer.toHexString(kind & 0xFF) + " (expected: n, u, t or b)");
             }
         }
