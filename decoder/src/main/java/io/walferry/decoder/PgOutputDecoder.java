@@ -81,6 +81,10 @@ public final class PgOutputDecoder {
      */
     public MessageType wrap(DirectBuffer buffer, int offset, int length) {
         current = null;
+        if (offset < 0 || length < 0 || (long) offset + length > buffer.capacity()) {
+            throw new IllegalArgumentException("message window [" + offset + ", " + offset + " + " + length
+                    + ") (expected: inside the buffer's capacity " + buffer.capacity() + ")");
+        }
         reader.wrap(buffer, offset, length);
         if (length < 1) {
             throw new DecodeException(null, 0, "empty message (expected: a type byte)");
