@@ -1,0 +1,30 @@
+package io.walferry.cli;
+
+/**
+ * The exit codes of every walferry command. Scripts may rely on them; they are also listed in
+ * {@code docs/peek.md}. {@link ExitCodeMapper} is the one place that chooses among them.
+ */
+public final class ExitCodes {
+    /** Success, including a {@code peek} that stopped at its {@code --limit}. */
+    public static final int OK = 0;
+    /** An internal error: a bug in walferry. The message says so; {@code --verbose} adds the stack trace. */
+    public static final int INTERNAL_ERROR = 1;
+    /**
+     * Usage: an unknown or invalid option, an unparsable connection string, a {@code --tables}
+     * pattern that matches nothing, or a {@code --proto-version} above what the source supports.
+     */
+    public static final int USAGE = 2;
+    /** Cannot connect to a server: unreachable host or port, wrong password, missing database, lost connection. */
+    public static final int CANNOT_CONNECT = 3;
+    /**
+     * The source is reachable but not ready: {@code wal_level} not {@code logical}, no REPLICATION
+     * privilege, no free replication slot or walsender, a named publication that does not exist,
+     * missing privileges to create a publication.
+     */
+    public static final int SOURCE_NOT_READY = 4;
+    /** The replication stream failed: a message that cannot be decoded, or the server ended the stream. */
+    public static final int PROTOCOL_ERROR = 5;
+
+    private ExitCodes() {
+    }
+}

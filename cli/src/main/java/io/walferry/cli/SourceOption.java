@@ -1,0 +1,34 @@
+package io.walferry.cli;
+
+import io.walferry.engine.source.ConnectionSpec;
+import io.walferry.engine.source.ConnectionStrings;
+import io.walferry.engine.source.SourceEnvironment;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+
+/**
+ * {@code --source URL}, the source server, falling back on the {@code WALFERRY_SOURCE} environment
+ * variable. Mixed into every command that reads from a source. The value is never echoed: it may
+ * hold a password.
+ */
+final class SourceOption {
+    static final String ENVIRONMENT_VARIABLE = "WALFERRY_SOURCE";
+
+    @Option(names = "--source", paramLabel = "URL",
+            description = {"Source server: postgresql://user@host:port/dbname?sslmode=..., libpq key=value pairs"
+                    + " (host=... dbname=...), or jdbc:postgresql://host:port/dbname.",
+                    "Default: the " + ENVIRONMENT_VARIABLE + " environment variable. The password comes from the URL,"
+                            + " else PGPASSWORD, else ~/.pgpass (or PGPASSFILE)."})
+    String source;
+
+    /** The source's connection settings, with the environment's defaults applied. */
+    ConnectionSpec resolve(CommandSpec command, SourceEnvironment environment) {
+        String text = source != null ? source : environment.variable(ENVIRONMENT_VARIABLE);
+        if (text == null) {
+            throw new ParameterException(command.commandLine(), "no source given: pass --source URL or set "
+                    + ENVIRONMENT_VARIABLE + " (for example postgresql://app@db1:5432/shop)");
+        }
+        return ConnectionStrings.parse(text, environment);
+    }
+}

@@ -1,0 +1,79 @@
+package io.walferry.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.walferry.testkit.PgServer;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+
+/** A fresh database on a test server, with the SQL the peek tests run against it. */
+final class SourceDatabase implements AutoCloseable {
+    final PgServer server;
+    final String name;
+    final Connection sql;
+
+    SourceDatabase(PgServer server, String prefix) throws SQLException {
+        this.server = server;
+        this.name = server.createDatabase(prefix);
+        this.sql = server.connect(name);
+    }
+
+    String url() {
+        return server.libpqUrl(name);
+    }
+
+    void execute(String... statements) throws SQLException {
+        try (Statement statement = sql.createStatement()) {
+            for (String command : statements) {
+                statement.execute(command);
+            }
+        }
+    }
+
+    long count(String query) throws SQLException {
+        try (PreparedStatement statement = sql.prepareStatement(query)) {
+            if (query.contains("?")) {
+                statement.setString(1, name);
+            }
+            try (ResultSet rows = statement.executeQuery()) {
+                rows.next();
+                return rows.getLong(1);
+            }
+        }
+    }
+
+    /** Waits until peek's temporary slot exists for this database: changes from then on are streamed. */
+    void awaitPeekSlot() throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (peekSlots() == 0) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no walferry_peek slot appeared for database " + name);
+            }
+            Thread.sleep(20); // polling the catalog: slot creation has no event to wait on
+        }
+    }
+
+    long peekSlots() throws SQLException {
+        return count("SELECT count(*) FROM pg_catalog.pg_replication_slots"
+                + " WHERE slot_name LIKE 'walferry\\_peek\\_%' AND database = ?");
+    }
+
+    long peekPublications() throws SQLException {
+        return count("SELECT count(*) FROM pg_catalog.pg_publication WHERE pubname LIKE 'walferry\\_peek\\_%'");
+    }
+
+    /** Peek left nothing behind: checked at once, because peek waits for its slot to go before it returns. */
+    void assertNoLeftovers() throws SQLException {
+        assertThat(peekSlots()).as("walferry_peek slots left in pg_replication_slots").isZero();
+        assertThat(peekPublications()).as("walferry_peek publications left in pg_publication").isZero();
+    }
+
+    @Override
+    public void close() throws SQLException {
+        sql.close();
+    }
+}
