@@ -1,6 +1,8 @@
 package io.walferry.cli;
 
+import io.walferry.applier.ApplyException;
 import io.walferry.decoder.DecodeException;
+import io.walferry.engine.pipeline.ApplyFailedException;
 import io.walferry.engine.EngineException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -43,7 +45,7 @@ final class ExitCodeMapper implements IExecutionExceptionHandler, IParameterExce
             err.println(prefix + "internal error: " + ex + ". This is a bug in walferry: please report it"
                     + (isVerbose(parseResult) ? " with the stack trace below." : "; run again with --verbose for the stack trace."));
         } else {
-            err.println(prefix + ex.getMessage());
+            err.println(prefix + message(ex));
         }
         if (isVerbose(parseResult)) {
             ex.printStackTrace(err);
@@ -52,8 +54,31 @@ final class ExitCodeMapper implements IExecutionExceptionHandler, IParameterExce
         return code;
     }
 
+    /** The message to show; a pipeline's apply failure also says what the target refused. */
+    private static String message(Exception ex) {
+        Throwable cause = ex.getCause();
+        if (ex instanceof ApplyFailedException && cause != null && cause.getMessage() != null
+                && !ex.getMessage().contains(cause.getMessage())) {
+            return ex.getMessage() + ": " + cause.getMessage();
+        }
+        return ex.getMessage();
+    }
+
     /** The exit code for an exception thrown while a command ran. */
     static int exitCode(Throwable ex) {
+        if (ex instanceof ApplyFailedException && ex.getCause() != null) {
+            return exitCode(ex.getCause());
+        }
+        if (ex instanceof ApplyException) {
+            switch (((ApplyException) ex).failure()) {
+                case UNSUPPORTED_STREAM:
+                    return ExitCodes.PROTOCOL_ERROR;
+                case TRANSIENT:
+                    return ExitCodes.CANNOT_CONNECT;
+                default:
+                    return ExitCodes.TARGET_ERROR;
+            }
+        }
         if (ex instanceof EngineException) {
             switch (((EngineException) ex).failure()) {
                 case INVALID_INPUT:

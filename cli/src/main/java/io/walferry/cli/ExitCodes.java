@@ -24,6 +24,11 @@ public final class ExitCodes {
     public static final int SOURCE_NOT_READY = 4;
     /** The replication stream failed: a message that cannot be decoded, or the server ended the stream. */
     public static final int PROTOCOL_ERROR = 5;
+    /**
+     * The target refused a change or is not set up for it: a table, column or type missing, a row to
+     * update or delete missing (the target diverged), a constraint violated, a privilege missing.
+     */
+    public static final int TARGET_ERROR = 6;
 
     private ExitCodes() {
     }

@@ -1,0 +1,167 @@
+package io.walferry.applier.session;
+
+import io.walferry.applier.ApplyException;
+import io.walferry.applier.ApplyFailure;
+import io.walferry.applier.sql.StatementPlan;
+import io.walferry.decoder.TupleData;
+import java.sql.BatchUpdateException;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Consecutive changes that run the same prepared statement, sent to the target as one JDBC batch
+ * (one round trip). Each change must touch exactly one row; the batch checks every row count. The
+ * bound values are kept until the batch runs so that a failure can name the row it failed on.
+ * Bounded by rows and by characters of values.
+ */
+final class ChangeBatch {
+    private static final Pattern BATCH_ENTRY = Pattern.compile("^Batch entry (\\d+) ");
+
+    private final int maxRows;
+    private final long maxChars;
+    private final ArrayList<String> values = new ArrayList<>();
+    private StatementPlan plan;
+    private PreparedStatement statement;
+    private int rows;
+    private long chars;
+
+    ChangeBatch(int maxRows, long maxChars) {
+        this.maxRows = maxRows;
+        this.maxChars = maxChars;
+    }
+
+    /** The plan of the changes waiting, or {@code null} when none wait. */
+    StatementPlan plan() {
+        return rows == 0 ? null : plan;
+    }
+
+    boolean full() {
+        return rows >= maxRows || chars >= maxChars;
+    }
+
+    /** Binds one change's values (text, cast by the statement) and queues it. */
+    void add(StatementPlan plan, PreparedStatement statement, TupleData oldTuple, TupleData newTuple) throws SQLException {
+        this.plan = plan;
+        this.statement = statement;
+        int count = plan.parameterCount();
+        for (int i = 0; i < count; i++) {
+            TupleData tuple = plan.parameterTuple(i) == StatementPlan.OLD_TUPLE ? oldTuple : newTuple;
+            int column = plan.parameterColumn(i);
+            byte kind = tuple.kind(column);
+            if (kind == TupleData.TEXT) {
+                String value = tuple.text(column);
+                statement.setObject(i + 1, value, Types.OTHER);
+                values.add(value);
+                chars += value.length();
+            } else if (kind == TupleData.NULL) {
+                statement.setNull(i + 1, Types.OTHER);
+                values.add(null);
+            } else {
+                statement.clearParameters();
+                values.subList(rows * count, values.size()).clear();
+                throw unreadable(plan, i, kind);
+            }
+        }
+        statement.addBatch();
+        rows++;
+    }
+
+    private static ApplyException unreadable(StatementPlan plan, int parameter, byte kind) {
+        String column = "column " + plan.parameterName(parameter) + " of " + plan.tableName();
+        if (kind == TupleData.BINARY) {
+            return new ApplyException(ApplyFailure.UNSUPPORTED_STREAM, column + " arrived in binary format"
+                    + " (" + plan.describeOperation() + "): the transactional applier reads text values only;"
+                    + " start the stream without the binary option");
+        }
+        return new ApplyException(ApplyFailure.UNSUPPORTED_STREAM, column + " arrived as a "
+                + TupleData.kindName(kind) + " value where " + plan.describeOperation() + " needs its value");
+    }
+
+    /**
+     * Runs the waiting changes.
+     *
+     * @throws ApplyException naming the row that failed, or that did not touch exactly one row
+     */
+    void execute() {
+        if (rows == 0) {
+            return;
+        }
+        int[] counts;
+        try {
+            counts = statement.executeBatch();
+        } catch (BatchUpdateException e) {
+            SQLException cause = e.getNextException() != null ? e.getNextException() : e;
+            throw rowFailed(failedEntry(e), cause);
+        } catch (SQLException e) {
+            throw rowFailed(rows == 1 ? 0 : -1, e);
+        }
+        for (int i = 0; i < counts.length; i++) {
+            if (counts[i] != 1) {
+                throw wrongCount(i, counts[i]);
+            }
+        }
+        clear();
+    }
+
+    /**
+     * The batch entry that failed, or -1 when unknown. Inside a transaction pgjdbc reports every entry
+     * as failed (the whole batch rolls back), and names the failed one only in its message.
+     */
+    private int failedEntry(BatchUpdateException error) {
+        if (rows == 1) {
+            return 0;
+        }
+        Matcher entry = BATCH_ENTRY.matcher(String.valueOf(error.getMessage()));
+        if (entry.find()) {
+            int index = Integer.parseInt(entry.group(1));
+            return index < rows ? index : -1;
+        }
+        return -1;
+    }
+
+    private ApplyException rowFailed(int row, SQLException cause) {
+        String which = row >= 0 ? "with " + describeRow(row)
+                : "(one of " + rows + " changes sent together, from " + describeRow(0) + " to " + describeRow(rows - 1) + ")";
+        String message = plan.describeOperation() + " " + which + " failed: " + TargetErrors.describe(cause)
+                + TargetErrors.fix(cause, plan.tableName());
+        clear();
+        return new ApplyException(ApplyFailure.of(cause), message, cause);
+    }
+
+    private ApplyException wrongCount(int row, int count) {
+        String message;
+        if (count == 0) {
+            message = plan.describeOperation() + " found no row with " + describeRow(row) + " on the target: the target"
+                    + " has diverged from the source (the row was changed or removed there by something other than"
+                    + " walferry); repair the row on the target or copy the table again";
+        } else {
+            message = plan.describeOperation() + " matched " + count + " rows with " + describeRow(row) + " on the target,"
+                    + " where the source changed one: the key is not unique on the target; create the source's"
+                    + " primary key or replica identity index there";
+        }
+        clear();
+        return new ApplyException(ApplyFailure.TARGET_DIVERGED, message);
+    }
+
+    private String describeRow(int row) {
+        return plan.describeRow(values, row * plan.parameterCount());
+    }
+
+    /** Forgets the waiting changes (after a failure or a rollback). */
+    void clear() {
+        if (statement != null && rows > 0) {
+            try {
+                statement.clearBatch();
+            } catch (SQLException ignored) {
+                // The statement's connection failed; the session rolls back or closes it.
+            }
+        }
+        values.clear();
+        rows = 0;
+        chars = 0;
+    }
+}

@@ -1,0 +1,293 @@
+package io.walferry.applier.session;
+
+import io.walferry.applier.ApplierOptions;
+import io.walferry.applier.ApplyException;
+import io.walferry.applier.ApplyFailure;
+import io.walferry.applier.sql.RelationSqlCache;
+import io.walferry.applier.sql.StatementPlan;
+import io.walferry.decoder.DeleteMessage;
+import io.walferry.decoder.InsertMessage;
+import io.walferry.decoder.Lsn;
+import io.walferry.decoder.RelationInfo;
+import io.walferry.decoder.TruncateMessage;
+import io.walferry.decoder.TupleData;
+import io.walferry.decoder.UpdateMessage;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import org.agrona.collections.LongArrayList;
+import org.agrona.collections.LongHashSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One target connection applying one source transaction at a time: changes go out in batches of
+ * prepared statements, subtransactions of a streamed transaction become savepoints, and COMMIT
+ * records the progress row in the same target transaction.
+ *
+ * <p>Every failure leaves the session clean: the target transaction is rolled back, and the
+ * {@link ApplyException} thrown names the change, the {@link #transaction() source transaction}
+ * and the target, and says the target transaction was rolled back.
+ *
+ * <p>Used by the applier thread only.
+ */
+public final class TargetSession implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(TargetSession.class);
+
+    private final Connection connection;
+    private final String target;
+    private final RelationSqlCache relations;
+    private final ProgressTable progress;
+    private final StatementCache statements;
+    private final ChangeBatch batch;
+    private final SourceTransaction transaction = new SourceTransaction();
+    private final LongArrayList savepoints = new LongArrayList();
+    private final LongHashSet savepointXids = new LongHashSet();
+    private PreparedStatement recordProgress;
+    private boolean open;
+    private boolean dirty;
+    private boolean broken;
+
+    public TargetSession(TargetConnector connector, RelationSqlCache relations, ProgressTable progress,
+                         ApplierOptions options) {
+        this.connection = connector.connect();
+        this.target = connector.describe();
+        this.relations = relations;
+        this.progress = progress;
+        this.statements = new StatementCache(connection);
+        this.batch = new ChangeBatch(options.batchRows(), options.batchChars());
+    }
+
+    /** The source transaction being applied; set it before the first change. */
+    public SourceTransaction transaction() {
+        return transaction;
+    }
+
+    /** Reads (creating when missing) this lane's recorded progress, in a transaction of its own. */
+    public ProgressTable.Progress readProgress() {
+        try {
+            return progress.open(connection);
+        } catch (SQLException e) {
+            rollbackQuietly();
+            throw new ApplyException(ApplyFailure.of(e), "reading the applier's progress from " + ProgressTable.TABLE
+                    + " on the target " + target + " failed: " + TargetErrors.describe(e) + "; the user needs the CREATE privilege"
+                    + " on the database (for schema walferry) or an existing " + ProgressTable.TABLE + " it may write", e);
+        }
+    }
+
+    /** Applies an INSERT; it may wait in a batch until the next other statement, savepoint or commit. */
+    public void insert(InsertMessage insert) {
+        try {
+            apply(relations.get(insert.relation(), connection).insertPlan(), null, insert.newTuple());
+        } catch (SQLException e) {
+            throw failed("INSERT into " + insert.relation().qualifiedName(), e);
+        } catch (ApplyException e) {
+            throw failed(e);
+        }
+    }
+
+    /** Applies an UPDATE, which must change exactly one target row. */
+    public void update(UpdateMessage update) {
+        try {
+            StatementPlan plan = relations.get(update.relation(), connection).updatePlan(update);
+            apply(plan, update.oldTuple(), update.newTuple());
+        } catch (SQLException e) {
+            throw failed("UPDATE of " + update.relation().qualifiedName(), e);
+        } catch (ApplyException e) {
+            throw failed(e);
+        }
+    }
+
+    /** Applies a DELETE, which must remove exactly one target row. */
+    public void delete(DeleteMessage delete) {
+        try {
+            apply(relations.get(delete.relation(), connection).deletePlan(delete), delete.oldTuple(), null);
+        } catch (SQLException e) {
+            throw failed("DELETE from " + delete.relation().qualifiedName(), e);
+        } catch (ApplyException e) {
+            throw failed(e);
+        }
+    }
+
+    /**
+     * Applies a TRUNCATE of the relations it lists, with RESTART IDENTITY when the source used it,
+     * never with CASCADE: like PostgreSQL's own subscriber, the target truncates exactly the tables
+     * the source sent (the source lists every table its CASCADE reached, when published).
+     */
+    public void truncate(TruncateMessage truncate) {
+        StringBuilder sql = new StringBuilder("TRUNCATE ");
+        StringBuilder tables = new StringBuilder();
+        try {
+            for (int i = 0; i < truncate.relationCount(); i++) {
+                RelationInfo relation = truncate.relation(i);
+                sql.append(i == 0 ? "" : ", ").append(relations.get(relation, connection).truncateTarget());
+                tables.append(i == 0 ? "" : ", ").append(relation.qualifiedName());
+            }
+        } catch (SQLException e) {
+            throw failed("TRUNCATE", e);
+        } catch (ApplyException e) {
+            throw failed(e);
+        }
+        if (truncate.restartIdentity()) {
+            sql.append(" RESTART IDENTITY");
+        }
+        run(sql.toString(), "TRUNCATE of " + tables);
+        dirty = true;
+    }
+
+    private void apply(StatementPlan plan, TupleData oldTuple, TupleData newTuple) throws SQLException {
+        open = true;
+        if (batch.plan() != plan) {
+            batch.execute();
+        }
+        PreparedStatement statement = statements.get(plan, relations.generation());
+        dirty = true;
+        batch.add(plan, statement, oldTuple, newTuple);
+        if (batch.full()) {
+            batch.execute();
+        }
+    }
+
+    /** Sends the changes waiting in the batch, so that their errors surface now. */
+    public void flush() {
+        try {
+            batch.execute();
+        } catch (ApplyException e) {
+            throw failed(e);
+        }
+    }
+
+    /** Opens a savepoint for subtransaction {@code subXid} of a streamed transaction, unless it has one. */
+    public void enterSubtransaction(long subXid) {
+        if (!savepointXids.contains(subXid)) {
+            run("SAVEPOINT " + savepointName(subXid), "opening a savepoint for subtransaction " + subXid);
+            savepoints.addLong(subXid);
+            savepointXids.add(subXid);
+        }
+    }
+
+    /**
+     * Undoes subtransaction {@code subXid} and everything applied after it began (ROLLBACK TO and
+     * RELEASE of its savepoint). Returns false when it had changed nothing here.
+     */
+    public boolean rollbackSubtransaction(long subXid) {
+        int index = savepoints.indexOf(subXid);
+        if (index < 0) {
+            return false;
+        }
+        // Changes still waiting in the batch came after the newest savepoint, so after this one too.
+        batch.clear();
+        String name = savepointName(subXid);
+        run("ROLLBACK TO SAVEPOINT " + name + "; RELEASE SAVEPOINT " + name, "rolling back subtransaction " + subXid);
+        for (int i = savepoints.size() - 1; i >= index; i--) {
+            savepointXids.remove(savepoints.removeAt(i));
+        }
+        return true;
+    }
+
+    /** True when the open target transaction holds changes. */
+    public boolean hasChanges() {
+        return dirty;
+    }
+
+    /**
+     * Sends what waits, moves the progress row to {@code endLsn} (and the transaction's commit LSN
+     * and xid), and commits.
+     */
+    public void commit(long endLsn) {
+        try {
+            batch.execute();
+            if (recordProgress == null) {
+                recordProgress = connection.prepareStatement(ProgressTable.RECORD);
+            }
+            progress.bindRecord(recordProgress, endLsn, transaction.commitLsn(), transaction.xid());
+            if (recordProgress.executeUpdate() != 1) {
+                throw new ApplyException(ApplyFailure.TARGET_ERROR, "the progress row " + progress.describeRow()
+                        + " is missing or already at or past end LSN " + Lsn.format(endLsn) + ": another walferry"
+                        + " process may be applying pipeline \"" + progress.pipeline() + "\"; stop it");
+            }
+            connection.commit();
+            reset();
+        } catch (SQLException e) {
+            throw failed("committing", e);
+        } catch (ApplyException e) {
+            throw failed(e);
+        }
+    }
+
+    /** Ends the target transaction without recording anything: rolls back what it holds, if anything. */
+    public void rollback() {
+        if (open) {
+            rollbackQuietly();
+        }
+    }
+
+    /** True once a rollback failed: the connection is unusable and must be closed. */
+    public boolean broken() {
+        return broken;
+    }
+
+    private void run(String sql, String what) {
+        try {
+            batch.execute();
+            open = true;
+            try (Statement statement = connection.createStatement()) {
+                statement.execute(sql);
+            }
+        } catch (SQLException e) {
+            throw failed(what, e);
+        } catch (ApplyException e) {
+            throw failed(e);
+        }
+    }
+
+    private ApplyException failed(String what, SQLException error) {
+        rollbackQuietly();
+        return new ApplyException(ApplyFailure.of(error), what + " in " + transaction.describe() + " failed on the target "
+                + target + ": " + TargetErrors.describe(error) + "; the target transaction was rolled back", error);
+    }
+
+    private ApplyException failed(ApplyException error) {
+        rollbackQuietly();
+        return error.withContext("in " + transaction.describe() + " on the target " + target
+                + "; the target transaction was rolled back");
+    }
+
+    private void rollbackQuietly() {
+        batch.clear();
+        try {
+            connection.rollback();
+        } catch (SQLException e) {
+            broken = true;
+            LOG.debug("rolling back on the target {} failed", target, e);
+        }
+        reset();
+    }
+
+    private void reset() {
+        open = false;
+        dirty = false;
+        savepoints.clear();
+        savepointXids.clear();
+    }
+
+    private static String savepointName(long subXid) {
+        return "walferry_subxact_" + subXid;
+    }
+
+    /** Rolls back an open target transaction and closes the connection. */
+    @Override
+    public void close() {
+        rollback();
+        statements.closeAll();
+        try {
+            if (recordProgress != null) {
+                recordProgress.close();
+            }
+        } catch (SQLException ignored) {
+            // Closed with the connection below.
+        }
+        TargetConnector.closeQuietly(connection);
+    }
+}

@@ -1,0 +1,217 @@
+package io.walferry.cli;
+
+import io.walferry.applier.ApplyException;
+import io.walferry.applier.TransactionalApplier;
+import io.walferry.decoder.Lsn;
+import io.walferry.engine.peek.TablePattern;
+import io.walferry.engine.pipeline.ApplyFailedException;
+import io.walferry.engine.pipeline.PipelineConfig;
+import io.walferry.engine.pipeline.PipelineResult;
+import io.walferry.engine.pipeline.ReplicationPipeline;
+import io.walferry.engine.source.ConnectionSpec;
+import io.walferry.engine.source.SourceEnvironment;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code walferry replicate}: the replication daemon. Streams every change committed on the source
+ * after its slot was created into the target, in the transactional apply mode, until stopped
+ * (SIGINT/SIGTERM) or, with {@code --exit-when-caught-up}, until everything committed before it
+ * started is applied. The target must already hold the source's data and schema (full load and
+ * schema copy come later; {@code --schema existing --no-copy-data} is the only behaviour for now).
+ *
+ * <p>Failures of the target that heal (connection lost, restart, deadlock) restart the pipeline
+ * with backoff: the target's recorded progress and the source's slot make the restart exact.
+ */
+@Command(name = "replicate", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        sortOptions = false, usageHelpAutoWidth = true,
+        description = "Stream every change from the source into the target through the logical slot"
+                + " walferry_<pipeline>, applying source transactions whole and in commit order, exactly once"
+                + " across restarts. The target must already hold the same schema and data (restore a dump, or"
+                + " start from empty tables): full load is not built yet.",
+        footer = {"", "Exit codes: 0 ok, 1 internal error, 2 usage, 3 cannot connect, 4 source not ready,"
+                + " 5 protocol error, 6 the target refused a change (missing table, diverged data)."})
+final class ReplicateCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(ReplicateCommand.class);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
+    private static final long RESTART_INITIAL_BACKOFF_MS = 1_000;
+    private static final long RESTART_MAX_BACKOFF_MS = 30_000;
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    CommonOptions common;
+
+    @Mixin
+    SourceOption source;
+
+    @Mixin
+    TargetOption target;
+
+    @Option(names = "--pipeline", paramLabel = "NAME", defaultValue = PipelineConfig.DEFAULT_PIPELINE_NAME,
+            description = "Pipeline name: names the slot and publication walferry_<NAME> and the progress on the"
+                    + " target, so several pipelines can run against one source (default: ${DEFAULT-VALUE}).")
+    String pipeline;
+
+    @Option(names = "--tables", paramLabel = "PATTERN", arity = "1..*", split = ",",
+            description = "Replicate only tables matching these schema.table globs (* and ?); a pattern without a"
+                    + " dot means schema public. Default: every table (FOR ALL TABLES).")
+    List<String> tables = new ArrayList<>();
+
+    @Option(names = "--exclude", paramLabel = "PATTERN", arity = "1..*", split = ",",
+            description = "Leave out tables matching these globs.")
+    List<String> exclude = new ArrayList<>();
+
+    @Option(names = "--schema", paramLabel = "MODE", defaultValue = "existing",
+            description = "How the target's schema comes about. Only 'existing' for now: the tables exist on the target.")
+    String schema;
+
+    @Option(names = "--no-copy-data", description = "Do not copy existing rows (the only behaviour until full load lands).")
+    boolean noCopyData;
+
+    @Option(names = "--apply-mode", paramLabel = "MODE", defaultValue = "transactional",
+            description = "transactional: source transactions applied whole, in commit order (the only mode for now).")
+    String applyMode;
+
+    @Option(names = "--exit-when-caught-up",
+            description = "Exit 0 once every change committed on the source before the start is applied.")
+    boolean exitWhenCaughtUp;
+
+    private final SourceEnvironment environment;
+
+    ReplicateCommand() {
+        this(SourceEnvironment.system());
+    }
+
+    ReplicateCommand(SourceEnvironment environment) {
+        this.environment = environment;
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        common.applyLogging();
+        PipelineConfig config = config();
+        ConnectionSpec targetSpec = target.resolve(spec, environment);
+        if (!noCopyData) {
+            LOG.info("full load is not built yet: the target must already hold the source's rows; walferry streams"
+                    + " the changes committed after its slot {} was created", config.slotName());
+        }
+        AtomicReference<ReplicationPipeline> running = new AtomicReference<>();
+        StopFlag stopped = new StopFlag();
+        Thread hook = new Thread(() -> stopAndAwait(running, stopped), "walferry-replicate-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            PipelineResult result = superviseRuns(config, targetSpec, running, stopped);
+            LOG.info("stopped ({}): {} transactions and {} changes applied, confirmed LSN {}{}",
+                    result.reason() == PipelineResult.StopReason.CAUGHT_UP ? "caught up" : "stop requested",
+                    result.transactionsApplied(), result.changesApplied(), Lsn.format(result.confirmedLsn()),
+                    result.reconnects() > 0 ? ", " + result.reconnects() + " source reconnects" : "");
+            return ExitCodes.OK;
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // The JVM is shutting down: the hook is waiting for this run to end.
+            }
+        }
+    }
+
+    /** Runs the pipeline; after a transient failure of the target, runs it again with backoff. */
+    private PipelineResult superviseRuns(PipelineConfig config, ConnectionSpec targetSpec,
+                                         AtomicReference<ReplicationPipeline> running, StopFlag stopped)
+            throws InterruptedException {
+        long backoffMs = RESTART_INITIAL_BACKOFF_MS;
+        while (true) {
+            ReplicationPipeline pipeline = new ReplicationPipeline(config,
+                    new TransactionalApplier(targetSpec, config.pipelineName()));
+            running.set(pipeline);
+            if (stopped.requested) {
+                pipeline.requestStop();
+            }
+            try {
+                return pipeline.run();
+            } catch (ApplyFailedException e) {
+                if (!(e.getCause() instanceof ApplyException) || !((ApplyException) e.getCause()).failure().transientFailure()
+                        || stopped.requested) {
+                    throw e;
+                }
+                LOG.warn("the target failed ({}); restarting the pipeline in {} s from the target's recorded progress",
+                        e.getCause().getMessage(), backoffMs / 1000.0);
+                stopped.awaitMillis(backoffMs);
+                if (stopped.requested) {
+                    throw e;
+                }
+                backoffMs = Math.min(RESTART_MAX_BACKOFF_MS, backoffMs * 2);
+            }
+        }
+    }
+
+    private PipelineConfig config() {
+        if (!schema.equals("existing")) {
+            throw new ParameterException(spec.commandLine(), "--schema " + schema + " is not available yet (expected:"
+                    + " existing). Create the tables on the target first, e.g. pg_dump --schema-only | psql");
+        }
+        if (!applyMode.equals("transactional")) {
+            throw new ParameterException(spec.commandLine(), "--apply-mode " + applyMode + " is not available yet"
+                    + " (expected: transactional)");
+        }
+        List<TablePattern> include = new ArrayList<>();
+        for (String table : tables) {
+            include.add(TablePattern.parse(table));
+        }
+        List<TablePattern> excluded = new ArrayList<>();
+        for (String table : exclude) {
+            excluded.add(TablePattern.parse(table));
+        }
+        return PipelineConfig.of(source.resolve(spec, environment))
+                .withPipelineName(pipeline)
+                .withTables(include, excluded)
+                .withExitWhenCaughtUp(exitWhenCaughtUp);
+    }
+
+    /** Runs in the shutdown hook: stop the current run and wait until it confirmed its last LSN. */
+    private static void stopAndAwait(AtomicReference<ReplicationPipeline> running, StopFlag stopped) {
+        stopped.request();
+        ReplicationPipeline pipeline = running.get();
+        if (pipeline == null) {
+            return;
+        }
+        pipeline.requestStop();
+        try {
+            if (!pipeline.awaitFinished(STOP_TIMEOUT)) {
+                LOG.warn("replicate did not stop within {} s", STOP_TIMEOUT.toSeconds());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Set once a stop was asked for; lets the restart backoff end early. */
+    private static final class StopFlag {
+        volatile boolean requested;
+
+        synchronized void request() {
+            requested = true;
+            notifyAll();
+        }
+
+        synchronized void awaitMillis(long millis) throws InterruptedException {
+            long deadline = System.currentTimeMillis() + millis;
+            while (!requested && System.currentTimeMillis() < deadline) {
+                wait(Math.max(1, deadline - System.currentTimeMillis()));
+            }
+        }
+    }
+}

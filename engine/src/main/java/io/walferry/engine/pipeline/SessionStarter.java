@@ -1,0 +1,204 @@
+package io.walferry.engine.pipeline;
+
+import io.walferry.decoder.Lsn;
+import io.walferry.engine.EngineException;
+import io.walferry.engine.source.ConnectionSpec;
+import io.walferry.engine.source.ServerInfo;
+import io.walferry.engine.source.SourceConnector;
+import io.walferry.engine.source.SourceErrors;
+import io.walferry.engine.stream.ProtocolVersions;
+import io.walferry.engine.stream.StopSignal;
+import io.walferry.engine.stream.StreamOptions;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts one stream session from the source, the same way at start and after every reconnect:
+ * checks the server (version, {@code wal_level}, privileges), makes sure the publication exists,
+ * opens the apply handler for the session's protocol version on the applier thread and reads the
+ * progress it has recorded, decides about the slot ({@link SlotPolicy}: stream, create, or stop),
+ * and starts streaming. Reader thread.
+ */
+final class SessionStarter {
+    private static final Logger LOG = LoggerFactory.getLogger(SessionStarter.class);
+    /** How often to look at {@code pg_replication_slots} while waiting for an active slot to be released. */
+    private static final long SLOT_RELEASE_POLL_MS = 50;
+    /** How often a wait for the applier to open the handler checks that the applier thread still runs. */
+    private static final long APPLIER_CHECK_MS = 1_000;
+    /** {@code SizeOfXLogShortPHD}: the header of each WAL page. */
+    static final int SHORT_PAGE_HEADER_BYTES = 24;
+    /** {@code SizeOfXLogLongPHD}: the header of the first page of each WAL segment. */
+    static final int LONG_PAGE_HEADER_BYTES = 40;
+
+    private final PipelineConfig config;
+    private final SourceConnector connector;
+    private final ApplyRing ring;
+    private final ApplierSignals signals;
+    private final StopSignal stop;
+
+    SessionStarter(PipelineConfig config, SourceConnector connector, ApplyRing ring, ApplierSignals signals,
+                   StopSignal stop) {
+        this.config = config;
+        this.connector = connector;
+        this.ring = ring;
+        this.signals = signals;
+        this.stop = stop;
+    }
+
+    /**
+     * A started stream session.
+     *
+     * @param stream          the stream from the slot
+     * @param protocolVersion its pgoutput protocol version
+     * @param slotConfirmedLsn the slot's confirmed position when the stream started
+     * @param recordedLsn     the progress the handler recorded when it opened for this session
+     */
+    record Session(SlotStream stream, int protocolVersion, long slotConfirmedLsn, long recordedLsn) {
+    }
+
+    /**
+     * Starts session {@code number} (from 1).
+     *
+     * @param streamedBefore whether an earlier session of this run streamed from the slot: then a
+     *                       missing slot is a lost one even when the handler has recorded nothing
+     * @return the session, or {@code null} when a stop was requested or the applier failed meanwhile
+     */
+    Session start(long number, boolean streamedBefore) {
+        ConnectionSpec spec = connector.spec();
+        String slotName = config.slotName();
+        ServerInfo server;
+        SlotState slot;
+        SlotPolicy.SlotAction action;
+        StreamOptions options;
+        long recorded;
+        try (Connection sql = connector.openSql()) {
+            server = ServerInfo.read(sql, spec);
+            slot = SlotState.read(sql, slotName, server.versionNum());
+            requireReady(server, slot, spec);
+            int protocolVersion = ProtocolVersions.negotiate(server, null, spec);
+            options = streamOptions(protocolVersion);
+            String publication = PipelinePublication.ensure(sql, spec, config.publicationName(),
+                    config.includeTables(), config.excludeTables(), server.versionNum());
+            if (!ring.publishOpen(number, protocolVersion, stop::isRequested) || !signals.awaitOpened(number,
+                    () -> stop.isRequested() || !ring.isApplierAlive(), APPLIER_CHECK_MS)) {
+                return null;
+            }
+            recorded = signals.recordedLsn();
+            boolean hasState = recorded != 0 || streamedBefore;
+            action = SlotPolicy.decide(slot, hasState, recorded, slotName, spec);
+            if (action == SlotPolicy.SlotAction.IN_USE) {
+                slot = awaitRelease(sql, slot, server, streamedBefore);
+                if (stop.isRequested()) {
+                    return null;
+                }
+                action = SlotPolicy.decide(slot, hasState, recorded, slotName, spec);
+            }
+            if (number == 1) {
+                LOG.info("pipeline {}: source {} (PostgreSQL {}), {}, slot {} {}, handler progress {}",
+                        config.pipelineName(), spec, server.version(), publication, slotName,
+                        action == SlotPolicy.SlotAction.CREATE ? "to be created"
+                                : "at " + Lsn.format(slot.confirmedFlushLsn()), Lsn.format(recorded));
+            }
+        } catch (SQLException e) {
+            throw SourceErrors.failed(e, "talking to the source " + spec.describe(), null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stop.request();
+            return null;
+        }
+        boolean create = action == SlotPolicy.SlotAction.CREATE;
+        SlotStream stream = SlotStream.open(connector, slotName, create, server.versionNum(), options,
+                config.statusIntervalMs());
+        long slotConfirmed = create ? stream.createdAtLsn() : slot.confirmedFlushLsn();
+        return new Session(stream, options.protoVersion(), slotConfirmed, recorded);
+    }
+
+    /**
+     * The server may have to be ready for a slot to be created; when the pipeline's own slot exists,
+     * it counts as free, or the last free slot would be reported as missing.
+     */
+    private static void requireReady(ServerInfo server, SlotState slot, ConnectionSpec spec) {
+        ServerInfo asIfFree = slot == null ? server : new ServerInfo(server.versionNum(), server.version(),
+                server.walLevel(), server.superuser(), server.replicationRole(), server.maxReplicationSlots(),
+                server.usedReplicationSlots() - 1);
+        asIfFree.requireLogicalReplication(spec);
+    }
+
+    /**
+     * pgoutput options: the highest protocol version, streaming of in-progress transactions where
+     * the version has it ({@code parallel} for 4, so that Stream Abort carries its LSN), text values,
+     * no logical decoding messages, no two-phase decoding.
+     */
+    StreamOptions streamOptions(int protocolVersion) {
+        String streaming = protocolVersion >= 4 ? "parallel" : protocolVersion >= 2 ? "on" : null;
+        return new StreamOptions(protocolVersion, List.of(config.publicationName()), false, streaming, false, false);
+    }
+
+    /**
+     * Waits up to the configured time for the walsender holding the slot to let it go (a walferry
+     * that was just killed, or the walsender of a broken connection that has not noticed yet).
+     *
+     * @return the slot as it is now (not in use, or {@code null} when dropped meanwhile), or as it
+     *         was when a stop was requested
+     * @throws EngineException when it stays in use: at start, naming the process; after a reconnect,
+     *                         as a transient failure to retry with backoff
+     */
+    private SlotState awaitRelease(Connection sql, SlotState slot, ServerInfo server, boolean streamedBefore) {
+        long waitMs = config.slotReleaseWaitMs();
+        long deadline = System.nanoTime() + waitMs * 1_000_000L;
+        SlotState current = slot;
+        while (current != null && current.isActive() && System.nanoTime() - deadline < 0) {
+            if (stop.awaitMillis(SLOT_RELEASE_POLL_MS)) {
+                return current;
+            }
+            current = SlotState.read(sql, slot.slotName(), server.versionNum());
+        }
+        if (current == null || !current.isActive()) {
+            return current;
+        }
+        if (streamedBefore) {
+            throw new SourceFailures.StreamEndedException("replication slot " + slot.slotName()
+                    + " is still in use by the server process with PID " + current.activePid());
+        }
+        throw SlotPolicy.inUse(current, connector.spec(), waitMs);
+    }
+
+    /**
+     * The position {@code --exit-when-caught-up} waits for: the source's WAL insert position now,
+     * so that every transaction committed before it counts, asynchronous commits not yet written
+     * included ({@code pg_current_wal_lsn()}, the write position, can be behind them).
+     */
+    long caughtUpTarget() {
+        try (Connection sql = connector.openSql(); Statement statement = sql.createStatement();
+             ResultSet row = statement.executeQuery("SELECT (CASE WHEN pg_catalog.pg_is_in_recovery()"
+                     + " THEN pg_catalog.pg_last_wal_replay_lsn() ELSE pg_catalog.pg_current_wal_insert_lsn() END)::text,"
+                     + " current_setting('wal_block_size')::int, (SELECT setting::bigint * CASE unit WHEN '8kB'"
+                     + " THEN 8192 WHEN 'MB' THEN 1048576 ELSE 1 END FROM pg_catalog.pg_settings"
+                     + " WHERE name = 'wal_segment_size')")) {
+            row.next();
+            return recordBoundary(Lsn.parse(row.getString(1)), row.getInt(2), row.getLong(3));
+        } catch (SQLException e) {
+            throw SourceErrors.failed(e, "reading the current WAL position of " + connector.spec().describe(), null);
+        }
+    }
+
+    /**
+     * The insert position as the end of the last record: at a page start PostgreSQL reports the
+     * position after the page header, where no record ends, and a walsender that has sent everything
+     * reports the end of the last record, the page boundary. Elsewhere the two are the same.
+     */
+    static long recordBoundary(long insertLsn, int walBlockBytes, long walSegmentBytes) {
+        if (walSegmentBytes > 0 && Long.remainderUnsigned(insertLsn, walSegmentBytes) == LONG_PAGE_HEADER_BYTES) {
+            return insertLsn - LONG_PAGE_HEADER_BYTES;
+        }
+        if (walBlockBytes > 0 && Long.remainderUnsigned(insertLsn, walBlockBytes) == SHORT_PAGE_HEADER_BYTES) {
+            return insertLsn - SHORT_PAGE_HEADER_BYTES;
+        }
+        return insertLsn;
+    }
+}
