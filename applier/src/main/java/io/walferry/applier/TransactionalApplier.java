@@ -100,6 +100,19 @@ public final class TransactionalApplier implements ApplyHandler {
         return recordedEndLsn;
     }
 
+    /**
+     * The pipeline just created the slot at {@code consistentLsn}: record it as the progress, so
+     * the pipeline has state from now on (a lost slot is then detected, never silently replaced).
+     */
+    @Override
+    public void slotCreated(long consistentLsn) {
+        main.recordStart(consistentLsn);
+        recordedEndLsn = Lsn.max(recordedEndLsn, consistentLsn);
+        durableLsn = Lsn.max(durableLsn, consistentLsn);
+        LOG.info("pipeline \"{}\": recorded the new slot's start {} on {}", pipelineName, Lsn.format(consistentLsn),
+                connector.describe());
+    }
+
     private TargetSession newSession() {
         return new TargetSession(connector, relations, progress, options);
     }

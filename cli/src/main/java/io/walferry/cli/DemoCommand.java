@@ -118,7 +118,10 @@ final class DemoCommand implements Callable<Integer> {
     private static void awaitActiveSlot(Connection sql, String slot, Thread peek) throws SQLException, InterruptedException {
         long deadline = System.nanoTime() + SLOT_WAIT.toNanos();
         try (PreparedStatement query = sql.prepareStatement(
-                "SELECT count(*) FROM pg_replication_slots WHERE slot_name = ? AND active")) {
+                // The slot is active while CREATE_REPLICATION_SLOT still builds its snapshot, and a
+                // transaction begun then is never decoded: wait until its walsender streams.
+                "SELECT count(*) FROM pg_replication_slots s JOIN pg_stat_replication r ON r.pid = s.active_pid"
+                        + " WHERE s.slot_name = ? AND r.state IN ('catchup', 'streaming')")) {
             query.setString(1, slot);
             while (System.nanoTime() < deadline && peek.isAlive()) {
                 try (ResultSet rows = query.executeQuery()) {

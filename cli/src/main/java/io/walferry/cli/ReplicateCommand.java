@@ -140,12 +140,16 @@ final class ReplicateCommand implements Callable<Integer> {
             if (stopped.requested) {
                 pipeline.requestStop();
             }
+            long startedNanos = System.nanoTime();
             try {
                 return pipeline.run();
             } catch (ApplyFailedException e) {
                 if (!(e.getCause() instanceof ApplyException) || !((ApplyException) e.getCause()).failure().transientFailure()
                         || stopped.requested) {
                     throw e;
+                }
+                if (System.nanoTime() - startedNanos > RESTART_MAX_BACKOFF_MS * 1_000_000L) {
+                    backoffMs = RESTART_INITIAL_BACKOFF_MS; // a run that lasted is no streak of failures
                 }
                 LOG.warn("the target failed ({}); restarting the pipeline in {} s from the target's recorded progress",
                         e.getCause().getMessage(), backoffMs / 1000.0);

@@ -77,6 +77,24 @@ class ReplicateCommandIT {
     }
 
     @Test
+    void shouldRefuseToReplaceTheSlotOfAPipelineThatLostIt() throws Exception {
+        try (ReplicaPair pair = new ReplicaPair(TestPostgres.pair(17, 17), "replicate_lost", "it_lost")) {
+            pair.schema("CREATE TABLE t (id int PRIMARY KEY)");
+            assertThat(CommandRun.run(pair.replicate("--exit-when-caught-up")).exitCode()).isZero();
+            pair.source.execute("INSERT INTO t VALUES (1)",
+                    "SELECT pg_drop_replication_slot('walferry_it_lost')",
+                    "INSERT INTO t VALUES (2)");
+
+            CommandRun run = CommandRun.run(pair.replicate("--exit-when-caught-up"));
+
+            assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCodes.SOURCE_NOT_READY);
+            assertThat(run.stderr()).contains("walferry_it_lost");
+            assertThat(pair.source.count("SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'walferry_it_lost'"))
+                    .as("no new slot was created").isZero();
+        }
+    }
+
+    @Test
     void shouldRefuseOptionsNotBuiltYet() {
         CommandRun run = CommandRun.run("replicate", "--source", "postgresql://a@h/db", "--target", "postgresql://a@h/db",
                 "--apply-mode", "batched");

@@ -46,10 +46,18 @@ final class SourceDatabase implements AutoCloseable {
         }
     }
 
-    /** Waits until peek's temporary slot exists for this database: changes from then on are streamed. */
+    /**
+     * Waits until peek streams from its temporary slot for this database: changes committed from
+     * then on are streamed. The slot row alone is not enough: it is visible (and active) while
+     * CREATE_REPLICATION_SLOT still builds its snapshot, and a transaction that starts then commits
+     * before the slot's consistent point and is never decoded. Its walsender reaching catchup or
+     * streaming means START_REPLICATION ran, so the slot is complete.
+     */
     void awaitPeekSlot() throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (peekSlots() == 0) {
+        while (count("SELECT count(*) FROM pg_catalog.pg_replication_slots s JOIN pg_catalog.pg_stat_replication r"
+                + " ON r.pid = s.active_pid WHERE s.slot_name LIKE 'walferry\\_peek\\_%' AND s.database = ?"
+                + " AND r.state IN ('catchup', 'streaming')") == 0) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("no walferry_peek slot appeared for database " + name);
             }

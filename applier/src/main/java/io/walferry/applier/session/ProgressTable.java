@@ -98,6 +98,18 @@ public final class ProgressTable {
         return progress;
     }
 
+    /**
+     * Records {@code lsn} as the lane's progress when it is behind it, and commits: the start of a
+     * newly created slot, before any transaction was applied.
+     */
+    public void recordStart(Connection connection, long lsn) throws SQLException {
+        try (PreparedStatement record = connection.prepareStatement(RECORD)) {
+            bindRecord(record, lsn, lsn, 0);
+            record.executeUpdate();
+        }
+        connection.commit();
+    }
+
     /** Binds {@link #RECORD}: the row moves to this transaction, and only forward. */
     void bindRecord(PreparedStatement record, long endLsn, long commitLsn, long sourceXid) throws SQLException {
         String end = Lsn.format(endLsn);

@@ -20,7 +20,10 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code search_path = ''}: no object a user can create shadows the ones the applier names;</li>
  *   <li>{@code statement_timeout} and {@code idle_in_transaction_session_timeout} off: a large
  *       statement, or a streamed transaction idle between its blocks, must not be cut short;</li>
- *   <li>auto-commit off; {@code synchronous_commit} left as the target configures it;</li>
+ *   <li>auto-commit off; {@code synchronous_commit} at least {@code local}: a commit returns only
+ *       once it is flushed on the target, because its end LSN is then confirmed to the source and
+ *       the source may recycle the WAL. A target configured {@code off} would lose confirmed
+ *       changes in a crash; {@code on}, {@code remote_write} or {@code remote_apply} are kept;</li>
  *   <li>{@code application_name} {@code walferry apply <pipeline>}.</li>
  * </ul>
  * Failures name the server (never the password) and say what to do.
@@ -31,6 +34,8 @@ public final class TargetConnector {
         "SET search_path = ''",
         "SET statement_timeout = 0",
         "SET idle_in_transaction_session_timeout = 0",
+        "SELECT pg_catalog.set_config('synchronous_commit', 'local', false)"
+                + " WHERE pg_catalog.current_setting('synchronous_commit') = 'off'",
     };
 
     private final ConnectionSpec spec;

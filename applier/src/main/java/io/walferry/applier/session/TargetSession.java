@@ -76,6 +76,17 @@ public final class TargetSession implements AutoCloseable {
         }
     }
 
+    /** Records the start of a newly created slot as the progress (see {@link ProgressTable#recordStart}). */
+    public void recordStart(long lsn) {
+        try {
+            progress.recordStart(connection, lsn);
+        } catch (SQLException e) {
+            rollbackQuietly();
+            throw new ApplyException(ApplyFailure.of(e), "recording the new slot's start " + io.walferry.decoder.Lsn.format(lsn)
+                    + " in " + ProgressTable.TABLE + " on the target " + target + " failed: " + TargetErrors.describe(e), e);
+        }
+    }
+
     /** Applies an INSERT; it may wait in a batch until the next other statement, savepoint or commit. */
     public void insert(InsertMessage insert) {
         try {

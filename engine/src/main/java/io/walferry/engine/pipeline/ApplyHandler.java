@@ -33,6 +33,16 @@ public interface ApplyHandler extends AutoCloseable {
     long open(int protocolVersion) throws Exception;
 
     /**
+     * Called once, on the applier thread, right after the pipeline created the source's slot and
+     * before the first message of its stream: records {@code consistentLsn}, where the slot starts,
+     * as the handler's progress, durably. From then on the pipeline has state, so a slot that later
+     * disappears is reported as lost instead of being silently replaced (which would lose the
+     * changes committed in between). A handler that records no progress may ignore it.
+     */
+    default void slotCreated(long consistentLsn) throws Exception {
+    }
+
+    /**
      * One pgoutput message: {@code buffer[offset, offset + length)}, which arrived in an XLogData
      * frame starting at {@code lsn} (0 for messages the server sends outside the WAL order, such
      * as Relation). The buffer is reused after the call returns.

@@ -89,6 +89,17 @@ final class ApplyRing {
         return true;
     }
 
+    /** Tells the applier the slot was just created at {@code consistentLsn}; false when given up. */
+    boolean publishSlotCreated(long consistentLsn, BooleanSupplier giveUp) {
+        long sequence = claimWaiting(giveUp);
+        if (sequence < 0) {
+            return false;
+        }
+        ring.get(sequence).setSlotCreated(consistentLsn);
+        ring.publish(sequence);
+        return true;
+    }
+
     private long claimWaiting(BooleanSupplier giveUp) {
         // The applier thread is started before anything is published, so a dead thread means it is gone.
         while (!signals.hasFailed() && !stopped && thread.isAlive() && !giveUp.getAsBoolean()) {

@@ -44,12 +44,15 @@ final class ApplyStage implements EventHandler<StreamEvent> {
                 long recorded = handler.open(event.protocolVersion());
                 signals.opened(event.session(), recorded);
                 break;
+            case StreamEvent.SLOT_CREATED:
+                handler.slotCreated(event.lsn());
+                break;
             case StreamEvent.END:
                 publishCounts();
                 signals.drained();
                 break;
             default:
-                throw new IllegalStateException("ring event kind " + event.kind() + " (expected: 0 to 2)");
+                throw new IllegalStateException("ring event kind " + event.kind() + " (expected: 0 to 3)");
         }
         if (endOfBatch) {
             publishCounts();

@@ -115,6 +115,11 @@ final class SessionStarter {
         SlotStream stream = SlotStream.open(connector, slotName, create, server.versionNum(), options,
                 config.statusIntervalMs());
         long slotConfirmed = create ? stream.createdAtLsn() : slot.confirmedFlushLsn();
+        if (create) {
+            // Ahead of every message of the new stream: the handler records where the slot starts,
+            // so the pipeline has state from now on and a lost slot is never silently replaced.
+            ring.publishSlotCreated(slotConfirmed, stop::isRequested);
+        }
         return new Session(stream, options.protoVersion(), slotConfirmed, recorded);
     }
 

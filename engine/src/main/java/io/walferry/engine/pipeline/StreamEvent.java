@@ -20,6 +20,8 @@ final class StreamEvent {
     static final byte OPEN = 1;
     /** The reader published its last event: the applier has drained the ring when it sees this. */
     static final byte END = 2;
+    /** Control: the pipeline created the slot, whose consistent point is {@link #lsn()}. */
+    static final byte SLOT_CREATED = 3;
 
     private final int keepBytes;
     private final UnsafeBuffer buffer;
@@ -59,6 +61,12 @@ final class StreamEvent {
         this.protocolVersion = protocolVersion;
         this.length = 0;
         this.lsn = 0;
+    }
+
+    void setSlotCreated(long consistentLsn) {
+        this.kind = SLOT_CREATED;
+        this.length = 0;
+        this.lsn = consistentLsn;
     }
 
     void setEnd() {

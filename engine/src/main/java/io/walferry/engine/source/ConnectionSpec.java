@@ -89,6 +89,12 @@ public record ConnectionSpec(String host, int port, String database, String user
         properties.setProperty("assumeMinServerVersion", "10");
         properties.setProperty("preferQueryMode", "simple");
         properties.setProperty("tcpKeepAlive", "true");
+        // The walsender renders text values with its own session's settings: pin the ones a reader
+        // of that text depends on (pgjdbc already sends DateStyle=ISO and extra_float_digits=3).
+        // An interval in sql_standard style, or bytea in escape format, would read back wrongly.
+        String pinned = "-c IntervalStyle=postgres -c bytea_output=hex";
+        String options = properties.getProperty("options");
+        properties.setProperty("options", options == null || options.isBlank() ? pinned : options + " " + pinned);
         return properties;
     }
 
