@@ -110,6 +110,9 @@ final class ReplicateCommand implements Callable<Integer> {
         }
         AtomicReference<ReplicationPipeline> running = new AtomicReference<>();
         StopFlag stopped = new StopFlag();
+        // SIGINT/SIGTERM ask the pipeline to stop and call() returns 0; the hook still covers other
+        // ways the JVM may be shut down (and signals, where they cannot be handled).
+        StopSignals.install(() -> requestStop(running, stopped));
         Thread hook = new Thread(() -> stopAndAwait(running, stopped), "walferry-replicate-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
@@ -185,14 +188,22 @@ final class ReplicateCommand implements Callable<Integer> {
                 .withExitWhenCaughtUp(exitWhenCaughtUp);
     }
 
+    /** Asks the current run to stop; returns at once (signal handlers call it). */
+    private static void requestStop(AtomicReference<ReplicationPipeline> running, StopFlag stopped) {
+        stopped.request();
+        ReplicationPipeline pipeline = running.get();
+        if (pipeline != null) {
+            pipeline.requestStop();
+        }
+    }
+
     /** Runs in the shutdown hook: stop the current run and wait until it confirmed its last LSN. */
     private static void stopAndAwait(AtomicReference<ReplicationPipeline> running, StopFlag stopped) {
-        stopped.request();
+        requestStop(running, stopped);
         ReplicationPipeline pipeline = running.get();
         if (pipeline == null) {
             return;
         }
-        pipeline.requestStop();
         try {
             if (!pipeline.awaitFinished(STOP_TIMEOUT)) {
                 LOG.warn("replicate did not stop within {} s", STOP_TIMEOUT.toSeconds());

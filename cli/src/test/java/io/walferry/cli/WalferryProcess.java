@@ -77,6 +77,12 @@ final class WalferryProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** Sends SIGTERM ({@link Process#destroy()} on Linux) and returns the exit code once the child is gone. */
+    int terminate(Duration timeout) throws InterruptedException {
+        process.destroy();
+        return awaitExit(timeout);
+    }
+
     /** Waits for the child to exit by itself and returns its exit code; kills it and fails after {@code timeout}. */
     int awaitExit(Duration timeout) throws InterruptedException {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {

@@ -133,8 +133,15 @@ final class PipelineFixture implements AutoCloseable {
     }
 
     /** Waits until the pipeline streams from its slot: changes committed before that are not sent. */
+    /**
+     * Waits until a walsender streams from the slot. {@code active_pid} alone is not enough: the
+     * slot is held while CREATE_REPLICATION_SLOT runs, released, then held again by
+     * START_REPLICATION; the walsender's catchup or streaming state comes only after that.
+     */
     void awaitStreaming() throws Exception {
-        Await.until("slot " + slotName() + " is in use", Duration.ofSeconds(30), () -> slotActivePid() != 0);
+        Await.until("slot " + slotName() + " is streamed from", Duration.ofSeconds(30),
+                () -> "t".equals(slotColumn("EXISTS (SELECT 1 FROM pg_stat_replication r WHERE r.pid = active_pid"
+                        + " AND r.state IN ('catchup', 'streaming'))")));
     }
 
     void awaitSlotReleased() throws Exception {
