@@ -43,9 +43,11 @@ final class HaltingExceptionHandler implements ExceptionHandler<StreamEvent> {
             case StreamEvent.OPEN:
                 return "opening the apply handler (pgoutput protocol version " + event.protocolVersion() + ")";
             case StreamEvent.MESSAGE:
+                // The handler may batch changes, so the failing change can be an earlier one that this
+                // message made it write; the cause names the change itself.
                 MessageType type = MessageType.fromTypeByte(event.typeByte());
-                return "applying the " + (type == null ? "unknown" : type.displayName()) + " message at LSN "
-                        + Lsn.format(event.lsn());
+                return "applying the stream up to the " + (type == null ? "unknown" : type.displayName())
+                        + " message at LSN " + Lsn.format(event.lsn());
             default:
                 return "the applier";
         }

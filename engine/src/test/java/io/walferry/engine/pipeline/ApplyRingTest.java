@@ -94,7 +94,7 @@ class ApplyRingTest {
 
         assertThat(handler.received).containsExactly(1, 2, 3);
         assertThat(signals.failure())
-                .hasMessage("applying the INSERT message at LSN 0/103 failed: cannot apply message 3; the pipeline"
+                .hasMessage("applying the stream up to the INSERT message at LSN 0/103 failed: cannot apply message 3; the pipeline"
                         + " stopped, and the source's slot stays at or below the last durable transaction 0/102")
                 .hasCauseInstanceOf(IllegalStateException.class);
         assertThat(signals.failure().durableLsn()).isEqualTo(0x102);

@@ -208,7 +208,7 @@ class ReplicationPipelineIT {
                 }
                 assertThatThrownBy(() -> runner.await(TIMEOUT))
                         .isInstanceOf(ApplyFailedException.class)
-                        .hasMessageContaining("applying the INSERT message at LSN")
+                        .hasMessageContaining("applying the stream up to the INSERT message at LSN")
                         .hasMessageContaining("row 3 is refused")
                         .hasRootCauseMessage("row 3 is refused");
             }
