@@ -5,19 +5,14 @@ import io.walferry.engine.EngineException;
 import io.walferry.engine.Failure;
 import io.walferry.engine.source.SourceConnector;
 import io.walferry.engine.source.SourceErrors;
+import io.walferry.engine.stream.PgoutputStream;
 import io.walferry.engine.stream.StreamOptions;
-import io.walferry.engine.stream.WalStream;
-import java.nio.ByteBuffer;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.postgresql.PGConnection;
-import org.postgresql.replication.LogSequenceNumber;
 import org.postgresql.replication.PGReplicationStream;
-import org.postgresql.replication.fluent.logical.ChainedLogicalStreamBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,17 +26,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Reader thread only.
  */
-final class SlotStream implements WalStream {
+final class SlotStream extends PgoutputStream {
     private static final Logger LOG = LoggerFactory.getLogger(SlotStream.class);
 
-    private final PGConnection connection;
-    private final PGReplicationStream stream;
     private final long createdAtLsn;
-    private long confirmed;
 
     private SlotStream(PGConnection connection, PGReplicationStream stream, long createdAtLsn) {
-        this.connection = connection;
-        this.stream = stream;
+        super(connection, stream);
         this.createdAtLsn = createdAtLsn;
     }
 
@@ -54,7 +45,7 @@ final class SlotStream implements WalStream {
         PGConnection connection = connector.openReplication();
         try {
             long createdAt = create ? createSlot((Connection) connection, slotName, serverVersionNum) : 0;
-            return new SlotStream(connection, start(connection, slotName, options, statusIntervalMs), createdAt);
+            return new SlotStream(connection, start(connection, slotName, options, statusIntervalMs, null), createdAt);
         } catch (RuntimeException e) {
             closeQuietly(connection);
             throw e;
@@ -86,48 +77,9 @@ final class SlotStream implements WalStream {
         }
     }
 
-    private static PGReplicationStream start(PGConnection connection, String slotName, StreamOptions options,
-                                             long statusIntervalMs) {
-        ChainedLogicalStreamBuilder builder = connection.getReplicationAPI().replicationStream().logical()
-                .withSlotName(slotName)
-                .withStartPosition(LogSequenceNumber.INVALID_LSN)
-                .withStatusInterval((int) statusIntervalMs, TimeUnit.MILLISECONDS);
-        for (Map.Entry<String, String> option : options.slotOptions().entrySet()) {
-            builder = builder.withSlotOption(option.getKey(), option.getValue());
-        }
-        try {
-            return builder.start();
-        } catch (SQLException e) {
-            throw SourceErrors.failed(e, "starting logical replication from slot " + slotName + " with "
-                    + options.slotOptions(), null);
-        }
-    }
-
     /** The consistent point of the slot this stream created, 0 when it existed. */
     long createdAtLsn() {
         return createdAtLsn;
-    }
-
-    @Override
-    public ByteBuffer readPending() throws SQLException {
-        return stream.readPending();
-    }
-
-    @Override
-    public long lastReceiveLsn() {
-        return stream.getLastReceiveLSN().asLong();
-    }
-
-    /** Sets the flush and apply position of the next status update; allocates only when it changes. */
-    @Override
-    public void confirm(long lsn) {
-        if (lsn == confirmed) {
-            return;
-        }
-        confirmed = lsn;
-        LogSequenceNumber position = LogSequenceNumber.valueOf(lsn);
-        stream.setFlushedLSN(position);
-        stream.setAppliedLSN(position);
     }
 
     /** Sends a status update now, with the confirmed position (and asks the server for a reply). */
@@ -135,30 +87,15 @@ final class SlotStream implements WalStream {
         stream.forceUpdateStatus();
     }
 
-    @Override
-    public boolean isClosed() {
-        return stream.isClosed();
-    }
-
     /** Ends the stream (CopyDone) and closes the connection; logs rather than throws. */
     @Override
     public void close() {
         try {
-            if (!stream.isClosed()) {
-                stream.close();
-            }
+            endStream();
         } catch (SQLException e) {
             LOG.debug("ending the replication stream failed: {}", e.getMessage());
         } finally {
             closeQuietly(connection);
-        }
-    }
-
-    private static void closeQuietly(PGConnection connection) {
-        try {
-            ((Connection) connection).close();
-        } catch (SQLException e) {
-            LOG.debug("closing the replication connection failed: {}", e.getMessage());
         }
     }
 }

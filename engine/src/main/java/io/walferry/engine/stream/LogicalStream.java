@@ -3,16 +3,10 @@ package io.walferry.engine.stream;
 import io.walferry.decoder.Lsn;
 import io.walferry.engine.EngineException;
 import io.walferry.engine.source.SourceConnector;
-import io.walferry.engine.source.SourceErrors;
-import java.nio.ByteBuffer;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.postgresql.PGConnection;
-import org.postgresql.replication.LogSequenceNumber;
 import org.postgresql.replication.PGReplicationStream;
-import org.postgresql.replication.fluent.logical.ChainedLogicalStreamBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,19 +16,16 @@ import org.slf4j.LoggerFactory;
  * ends the stream, drops the slot and closes the connection. Closing never throws: whatever it
  * cannot do, PostgreSQL finishes when the connection ends (a temporary slot dies with its session).
  */
-public final class LogicalStream implements WalStream {
+public final class LogicalStream extends PgoutputStream {
     private static final Logger LOG = LoggerFactory.getLogger(LogicalStream.class);
 
-    private final PGConnection connection;
     private final String slotName;
     private final long consistentPoint;
-    private final PGReplicationStream stream;
 
     private LogicalStream(PGConnection connection, String slotName, long consistentPoint, PGReplicationStream stream) {
-        this.connection = connection;
+        super(connection, stream);
         this.slotName = slotName;
         this.consistentPoint = consistentPoint;
-        this.stream = stream;
     }
 
     /**
@@ -50,27 +41,12 @@ public final class LogicalStream implements WalStream {
             long consistentPoint = TemporarySlot.create((Connection) connection, slotName, serverVersionNum,
                     options.twoPhase());
             LOG.debug("created temporary slot {} at {}", slotName, Lsn.format(consistentPoint));
-            PGReplicationStream stream = start(connection, slotName, options, statusIntervalMs);
+            PGReplicationStream stream = start(connection, slotName, options, statusIntervalMs,
+                    "check that the publications exist in this database");
             return new LogicalStream(connection, slotName, consistentPoint, stream);
         } catch (RuntimeException e) {
             closeQuietly(connection);
             throw e;
-        }
-    }
-
-    private static PGReplicationStream start(PGConnection connection, String slotName, StreamOptions options,
-                                             long statusIntervalMs) {
-        ChainedLogicalStreamBuilder builder = connection.getReplicationAPI().replicationStream().logical()
-                .withSlotName(slotName)
-                .withStatusInterval((int) statusIntervalMs, TimeUnit.MILLISECONDS);
-        for (Map.Entry<String, String> option : options.slotOptions().entrySet()) {
-            builder = builder.withSlotOption(option.getKey(), option.getValue());
-        }
-        try {
-            return builder.start();
-        } catch (SQLException e) {
-            throw SourceErrors.failed(e, "starting logical replication from slot " + slotName + " with "
-                    + options.slotOptions(), "check that the publications exist in this database");
         }
     }
 
@@ -83,35 +59,11 @@ public final class LogicalStream implements WalStream {
         return consistentPoint;
     }
 
-    @Override
-    public ByteBuffer readPending() throws SQLException {
-        return stream.readPending();
-    }
-
-    @Override
-    public long lastReceiveLsn() {
-        return stream.getLastReceiveLSN().asLong();
-    }
-
-    @Override
-    public void confirm(long lsn) {
-        LogSequenceNumber position = LogSequenceNumber.valueOf(lsn);
-        stream.setFlushedLSN(position);
-        stream.setAppliedLSN(position);
-    }
-
-    @Override
-    public boolean isClosed() {
-        return stream.isClosed();
-    }
-
     /** Ends the stream, drops the slot and closes the connection; logs rather than throws. */
     @Override
     public void close() {
         try {
-            if (!stream.isClosed()) {
-                stream.close();
-            }
+            endStream();
             TemporarySlot.drop((Connection) connection, slotName);
             LOG.debug("dropped temporary slot {}", slotName);
         } catch (SQLException | EngineException e) {
@@ -119,14 +71,6 @@ public final class LogicalStream implements WalStream {
                     slotName, e.getMessage());
         } finally {
             closeQuietly(connection);
-        }
-    }
-
-    private static void closeQuietly(PGConnection connection) {
-        try {
-            ((Connection) connection).close();
-        } catch (SQLException e) {
-            LOG.debug("closing the replication connection failed: {}", e.getMessage());
         }
     }
 }

@@ -2,7 +2,6 @@ package io.walferry.testkit.backend;
 
 import io.walferry.testkit.PgServer;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -65,14 +64,7 @@ public final class EmbeddedBackend implements PgBackend {
 
     @Override
     public void close() {
-        List<EmbeddedServer> started = new ArrayList<>();
-        for (StartOnce<EmbeddedServer> server : servers.values()) {
-            EmbeddedServer value = server.getIfStarted();
-            if (value != null) {
-                started.add(value);
-            }
-        }
-        ParallelClose.closeAll(started, STOP_TIMEOUT);
+        ParallelClose.closeStarted(servers.values(), STOP_TIMEOUT);
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.walferry.testkit.backend;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,6 +18,18 @@ final class ParallelClose {
     }
 
     /** Closes every resource on its own thread and waits at most {@code timeout} for all of them. */
+    /** Closes, in parallel, whichever of {@code servers} were started. */
+    static <T extends AutoCloseable> void closeStarted(Collection<StartOnce<T>> servers, Duration timeout) {
+        List<T> started = new ArrayList<>();
+        for (StartOnce<T> server : servers) {
+            T value = server.getIfStarted();
+            if (value != null) {
+                started.add(value);
+            }
+        }
+        closeAll(started, timeout);
+    }
+
     static void closeAll(List<? extends AutoCloseable> resources, Duration timeout) {
         List<Thread> threads = new ArrayList<>(resources.size());
         for (AutoCloseable resource : resources) {

@@ -2,7 +2,6 @@ package io.walferry.testkit.backend;
 
 import io.walferry.testkit.PgServer;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -86,14 +85,7 @@ public final class TestcontainersBackend implements PgBackend {
 
     @Override
     public void close() {
-        List<StartedContainer> started = new ArrayList<>();
-        for (StartOnce<StartedContainer> server : servers.values()) {
-            StartedContainer value = server.getIfStarted();
-            if (value != null) {
-                started.add(value);
-            }
-        }
-        ParallelClose.closeAll(started, STOP_TIMEOUT);
+        ParallelClose.closeStarted(servers.values(), STOP_TIMEOUT);
     }
 
     @Override
