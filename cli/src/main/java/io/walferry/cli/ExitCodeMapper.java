@@ -87,6 +87,8 @@ final class ExitCodeMapper implements IExecutionExceptionHandler, IParameterExce
                     return ExitCodes.CANNOT_CONNECT;
                 case SOURCE_NOT_READY:
                     return ExitCodes.SOURCE_NOT_READY;
+                case TARGET_NOT_READY:
+                    return ExitCodes.TARGET_ERROR;
                 case PROTOCOL:
                     return ExitCodes.PROTOCOL_ERROR;
                 default:

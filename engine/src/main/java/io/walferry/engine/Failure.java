@@ -14,6 +14,12 @@ public enum Failure {
      * REPLICATION privilege, free slots or senders, a missing publication. Fix the server.
      */
     SOURCE_NOT_READY,
+    /**
+     * The target cannot take what walferry would write: a table missing or different from the
+     * source's, a table that is not empty before a full load, a privilege missing. Fix the target
+     * (or the options that choose what to write).
+     */
+    TARGET_NOT_READY,
     /** The replication stream broke: a message that cannot be decoded, or the server ended the stream. */
     PROTOCOL
 }

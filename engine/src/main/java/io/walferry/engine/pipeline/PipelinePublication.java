@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * <p>It must exist before the slot is created: pgoutput looks publications up as of the WAL it
  * decodes, and a slot older than its publication fails with "publication does not exist".
  */
-final class PipelinePublication {
+public final class PipelinePublication {
     private static final Logger LOG = LoggerFactory.getLogger(PipelinePublication.class);
     private static final String TABLES_QUERY = "SELECT n.nspname, c.relname FROM pg_catalog.pg_class c"
             + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
@@ -36,7 +36,7 @@ final class PipelinePublication {
     }
 
     /** Creates the publication unless it exists; returns a description for the log. */
-    static String ensure(Connection connection, ConnectionSpec spec, String name, List<TablePattern> include,
+    public static String ensure(Connection connection, ConnectionSpec spec, String name, List<TablePattern> include,
                          List<TablePattern> exclude, int serverVersionNum) {
         Boolean allTables = lookUp(connection, name);
         if (allTables != null) {

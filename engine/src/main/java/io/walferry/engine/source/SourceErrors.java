@@ -74,7 +74,7 @@ public final class SourceErrors {
      * pgjdbc's message, shortened to its first sentence when it goes on with advice of its own (the
      * caller adds walferry's), with the cause of a bare "The connection attempt failed".
      */
-    static String message(SQLException e) {
+    public static String message(SQLException e) {
         String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().strip();
         int advice = message.indexOf(". Check that");
         if (advice > 0) {

@@ -1,0 +1,28 @@
+package io.walferry.engine.load;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+
+/**
+ * How the target's schema comes about during a load: created from the source's (before the data,
+ * and after it for keys, indexes and constraints), or verified to exist already.
+ */
+public interface LoadSchema {
+
+    /**
+     * Checks the target before anything is created on either side (the target's tables exist and
+     * match, or do not exist yet); throws an {@link io.walferry.engine.EngineException} listing
+     * every problem.
+     */
+    void verify(Connection target, List<LoadTable> tables) throws SQLException;
+
+    /** Statements that must run before the data is copied, in order, in one target transaction. */
+    List<LoadStep> preData();
+
+    /** Statements that run after the data: groups in order (see {@link StepGroup}). */
+    List<StepGroup> postData();
+
+    /** Lines for the log: what was copied and what was not, by kind and name. */
+    List<String> report();
+}

@@ -1,0 +1,196 @@
+package io.walferry.engine.load;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.walferry.decoder.Lsn;
+import io.walferry.engine.EngineException;
+import io.walferry.engine.Failure;
+import io.walferry.engine.peek.TablePattern;
+import io.walferry.engine.source.ConnectionSpec;
+import io.walferry.testkit.PgPair;
+import io.walferry.testkit.PgServer;
+import io.walferry.testkit.TestPostgres;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The data path of the full load against real servers, into an existing schema: every row of
+ * plain, split, partitioned, keyless and oddly named tables arrives; binary COPY between servers
+ * of one major version, text across versions; a load that fails resumes without copying a finished
+ * table again, and copies the rest under a later snapshot that it records.
+ */
+class FullLoadIT {
+    private static final String SCHEMA = String.join(";\n",
+            "CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy')",
+            "CREATE TABLE accounts (id bigint PRIMARY KEY, balance numeric(12,2), note text, at timestamptz)",
+            "CREATE TABLE big (id int PRIMARY KEY, payload text, tags int[])",
+            "CREATE TABLE moods (id int PRIMARY KEY, m mood, ms mood[])",
+            "CREATE TABLE keyless (a int, b text)",
+            "CREATE TABLE measures (id int, at date, v double precision, doubled double precision"
+                    + " GENERATED ALWAYS AS (v * 2) STORED, PRIMARY KEY (id, at)) PARTITION BY RANGE (at)",
+            "CREATE TABLE measures_2025 PARTITION OF measures FOR VALUES FROM ('2025-01-01') TO ('2026-01-01')",
+            "CREATE TABLE measures_2026 PARTITION OF measures FOR VALUES FROM ('2026-01-01') TO ('2027-01-01')",
+            "CREATE SCHEMA \"Odd Schema\"",
+            "CREATE TABLE \"Odd Schema\".\"Order \"\"Lines\"\" café\" (\"select\" int PRIMARY KEY, \"Mixed Case\" text)");
+    private static final String DATA = String.join(";\n",
+            "INSERT INTO accounts SELECT i, i * 1.5, 'note ' || i, '2026-01-01'::timestamptz + i * interval '1 minute'"
+                    + " FROM generate_series(1, 3000) i",
+            "INSERT INTO big SELECT i, repeat('x', 200) || i, ARRAY[i, i + 1] FROM generate_series(1, 20000) i",
+            "INSERT INTO moods SELECT i, (ARRAY['sad', 'ok', 'happy'])[i % 3 + 1]::mood, ARRAY['ok', 'sad']::mood[]"
+                    + " FROM generate_series(1, 500) i",
+            "INSERT INTO keyless SELECT i % 10, 'same' FROM generate_series(1, 400) i",
+            "INSERT INTO measures (id, at, v) SELECT i, DATE '2025-06-01' + (i % 400), i / 3.0"
+                    + " FROM generate_series(1, 2000) i",
+            "INSERT INTO \"Odd Schema\".\"Order \"\"Lines\"\" café\" SELECT i, 'Ünïcode ' || i FROM generate_series(1, 50) i");
+    private static final String ODD = "\"Odd Schema\".\"Order \"\"Lines\"\" café\"";
+    private static final List<String> TABLES = List.of("public.accounts", "public.big", "public.moods",
+            "public.keyless", "public.measures", "\"Odd Schema\".\"Order \"\"Lines\"\" café\"");
+
+    @ParameterizedTest(name = "PostgreSQL {0} -> {1}")
+    @CsvSource({"17, 17", "14, 17"})
+    void shouldCopyEveryRowOfEveryTableKind(int sourceVersion, int targetVersion) throws Exception {
+        PgPair pair = TestPostgres.pair(sourceVersion, targetVersion);
+        String sourceDb = pair.source().createDatabase("load_kinds");
+        String targetDb = pair.target().createDatabase("load_kinds");
+        run(pair.source(), sourceDb, SCHEMA + ";\n" + DATA);
+        run(pair.target(), targetDb, SCHEMA);
+
+        LoadResult result = new FullLoad(config(pair, sourceDb, targetDb, "kinds", 2, 256 * 1024), new ExistingSchema()).run();
+
+        for (String table : TABLES) {
+            assertThat(rows(pair.target(), targetDb, table)).as(table).isEqualTo(rows(pair.source(), sourceDb, table));
+        }
+        assertThat(result.tables()).hasSize(TABLES.size())
+                .allSatisfy(copy -> assertThat(copy.targetRows()).isEqualTo(copy.sourceRows()));
+        assertThat(result.tables()).filteredOn(copy -> copy.name().equals("big")).singleElement()
+                .satisfies(copy -> assertThat(copy.sourceRows()).isEqualTo(20000));
+        assertThat(result.laterSnapshots()).isEmpty();
+        assertThat(slotConfirmedLsn(pair.source(), sourceDb, "walferry_kinds")).isEqualTo(Lsn.format(result.slotLsn()));
+        assertThat(queryText(pair.target(), targetDb, "SELECT phase || ' ' || slot_lsn FROM walferry.load_state"))
+                .isEqualTo("done " + Lsn.format(result.slotLsn()));
+        assertThat(new FullLoad(config(pair, sourceDb, targetDb, "kinds", 2, 0), new ExistingSchema()).run().alreadyDone())
+                .isTrue();
+    }
+
+    @ParameterizedTest(name = "PostgreSQL {0} -> {1}")
+    @CsvSource({"17, 17"})
+    void shouldRefuseANonEmptyTargetTableAndAMissingOne(int sourceVersion, int targetVersion) throws Exception {
+        PgPair pair = TestPostgres.pair(sourceVersion, targetVersion);
+        String sourceDb = pair.source().createDatabase("load_refuse");
+        String targetDb = pair.target().createDatabase("load_refuse");
+        run(pair.source(), sourceDb, SCHEMA + ";\n" + DATA);
+        run(pair.target(), targetDb, SCHEMA + ";\nINSERT INTO keyless VALUES (1, 'already here')");
+
+        assertThatThrownBy(() -> new FullLoad(config(pair, sourceDb, targetDb, "refuse", 2, 0), new ExistingSchema()).run())
+                .isInstanceOf(EngineException.class)
+                .hasMessageContaining("target tables already hold rows: public.keyless")
+                .hasMessageContaining("--truncate-target")
+                .satisfies(e -> assertThat(((EngineException) e).failure()).isEqualTo(Failure.TARGET_NOT_READY));
+        assertThat(slotExists(pair.source(), sourceDb, "walferry_refuse")).isFalse();
+
+        run(pair.target(), targetDb, "DROP TABLE moods");
+        assertThatThrownBy(() -> new FullLoad(config(pair, sourceDb, targetDb, "refuse", 2, 0), new ExistingSchema()).run())
+                .isInstanceOf(EngineException.class)
+                .hasMessageContaining("table public.moods does not exist");
+    }
+
+    @ParameterizedTest(name = "PostgreSQL {0} -> {1}")
+    @CsvSource({"17, 17"})
+    void shouldResumeAFailedLoadUnderALaterSnapshotWithoutCopyingFinishedTablesAgain(int sourceVersion,
+                                                                                     int targetVersion) throws Exception {
+        PgPair pair = TestPostgres.pair(sourceVersion, targetVersion);
+        String sourceDb = pair.source().createDatabase("load_resume");
+        String targetDb = pair.target().createDatabase("load_resume");
+        run(pair.source(), sourceDb, SCHEMA + ";\n" + DATA);
+        // The target refuses one row of the smallest table, the last one the single job copies (largest first).
+        run(pair.target(), targetDb, SCHEMA + ";\nALTER TABLE " + ODD + " ADD CONSTRAINT no_49 CHECK (\"select\" <> 49)");
+        LoadConfig config = config(pair, sourceDb, targetDb, "resume", 1, 0);
+
+        assertThatThrownBy(() -> new FullLoad(config, new ExistingSchema()).run())
+                .isInstanceOf(EngineException.class)
+                .hasMessageContaining("copying Odd Schema.Order \"Lines\" café into " + ODD + " on the target failed")
+                .hasMessageContaining("no_49");
+        String copiedBefore = queryText(pair.target(), targetDb,
+                "SELECT string_agg(schema_name || '.' || table_name || '@' || copied_at, ',' ORDER BY table_name)"
+                        + " FROM walferry.load_tables");
+        assertThat(copiedBefore).contains("public.big@").doesNotContain("Odd Schema");
+
+        // The source moves on while the load is stopped; the fix on the target; the load runs again.
+        run(pair.source(), sourceDb, "UPDATE " + ODD + " SET \"Mixed Case\" = 'changed' WHERE \"select\" <= 10;\n"
+                + "DELETE FROM " + ODD + " WHERE \"select\" = 50");
+        run(pair.target(), targetDb, "ALTER TABLE " + ODD + " DROP CONSTRAINT no_49");
+        LoadResult result = new FullLoad(config, new ExistingSchema()).run();
+
+        assertThat(rows(pair.target(), targetDb, ODD)).isEqualTo(rows(pair.source(), sourceDb, ODD))
+                .contains("(1,changed)").hasSize(49);
+        for (String table : TABLES) {
+            assertThat(count(pair.target(), targetDb, table)).as(table).isEqualTo(count(pair.source(), sourceDb, table));
+        }
+        String copiedAfter = queryText(pair.target(), targetDb,
+                "SELECT string_agg(schema_name || '.' || table_name || '@' || copied_at, ',' ORDER BY table_name)"
+                        + " FROM walferry.load_tables WHERE schema_name <> 'Odd Schema'");
+        assertThat(copiedAfter).isEqualTo(copiedBefore);
+        Map<String, Long> later = result.laterSnapshots();
+        String oddKey = LoadState.key("Odd Schema", "Order \"Lines\" café");
+        assertThat(later).containsOnlyKeys(oddKey);
+        assertThat(Long.compareUnsigned(later.get(oddKey), result.slotLsn())).isPositive();
+        assertThat(slotExists(pair.source(), sourceDb, "walferry_resume_resume")).isFalse();
+    }
+
+    private static LoadConfig config(PgPair pair, String sourceDb, String targetDb, String pipeline, int jobs,
+                                     long splitBytes) {
+        return new LoadConfig(pipeline, "walferry_" + pipeline, "walferry_" + pipeline,
+                ConnectionSpec.parse(pair.source().libpqUrl(sourceDb)), ConnectionSpec.parse(pair.target().libpqUrl(targetDb)),
+                List.<TablePattern>of(), List.<TablePattern>of(), jobs, splitBytes, false, true, 60_000);
+    }
+
+    private static void run(PgServer server, String database, String sql) throws SQLException {
+        try (Connection connection = server.connect(database); Statement statement = connection.createStatement()) {
+            for (String part : sql.split(";\n")) {
+                statement.execute(part);
+            }
+        }
+    }
+
+    /** Every row as text, sorted: equal lists mean equal tables. */
+    private static List<String> rows(PgServer server, String database, String table) throws SQLException {
+        List<String> rows = new ArrayList<>();
+        try (Connection connection = server.connect(database); Statement statement = connection.createStatement();
+             ResultSet result = statement.executeQuery("SELECT t::text FROM " + table + " t ORDER BY 1")) {
+            while (result.next()) {
+                rows.add(result.getString(1));
+            }
+        }
+        return rows;
+    }
+
+    private static long count(PgServer server, String database, String table) throws SQLException {
+        return Long.parseLong(queryText(server, database, "SELECT count(*) FROM " + table));
+    }
+
+    private static String queryText(PgServer server, String database, String sql) throws SQLException {
+        try (Connection connection = server.connect(database); Statement statement = connection.createStatement();
+             ResultSet result = statement.executeQuery(sql)) {
+            result.next();
+            return result.getString(1);
+        }
+    }
+
+    private static String slotConfirmedLsn(PgServer server, String database, String slot) throws SQLException {
+        return queryText(server, database, "SELECT confirmed_flush_lsn::text FROM pg_replication_slots WHERE slot_name = '"
+                + slot + "'");
+    }
+
+    private static boolean slotExists(PgServer server, String database, String slot) throws SQLException {
+        return queryText(server, database, "SELECT count(*) FROM pg_replication_slots WHERE slot_name = '" + slot + "'")
+                .equals("1");
+    }
+}
