@@ -1,8 +1,10 @@
 package io.walferry.cli;
 
+import io.walferry.applier.ApplierOptions;
 import io.walferry.applier.ApplyException;
 import io.walferry.applier.TransactionalApplier;
 import io.walferry.decoder.Lsn;
+import io.walferry.engine.load.LoadConfig;
 import io.walferry.engine.peek.TablePattern;
 import io.walferry.engine.pipeline.ApplyFailedException;
 import io.walferry.engine.pipeline.PipelineConfig;
@@ -36,10 +38,10 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "replicate", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         sortOptions = false, usageHelpAutoWidth = true,
-        description = "Stream every change from the source into the target through the logical slot"
-                + " walferry_<pipeline>, applying source transactions whole and in commit order, exactly once"
-                + " across restarts. The target must already hold the same schema and data (restore a dump, or"
-                + " start from empty tables): full load is not built yet.",
+        description = "Move a live database: on a new pipeline, copy the schema and every row from one snapshot"
+                + " of the source (the snapshot of the logical slot walferry_<pipeline>), then stream every change"
+                + " committed after it into the target, applying source transactions whole and in commit order,"
+                + " exactly once across restarts. A stopped load resumes where it was.",
         footer = {"", "Exit codes: 0 ok, 1 internal error, 2 usage, 3 cannot connect, 4 source not ready,"
                 + " 5 protocol error, 6 the target refused a change (missing table, diverged data)."})
 final class ReplicateCommand implements Callable<Integer> {
@@ -74,12 +76,29 @@ final class ReplicateCommand implements Callable<Integer> {
             description = "Leave out tables matching these globs.")
     List<String> exclude = new ArrayList<>();
 
-    @Option(names = "--schema", paramLabel = "MODE", defaultValue = "existing",
-            description = "How the target's schema comes about. Only 'existing' for now: the tables exist on the target.")
+    @Option(names = "--schema", paramLabel = "MODE", defaultValue = "copy",
+            description = "How the target's tables come about on a new pipeline: 'copy' (default) creates them from"
+                    + " the source's catalogs (keys, indexes and constraints after the data); 'existing' uses the"
+                    + " target's tables, which must match the source's column by column.")
     String schema;
 
-    @Option(names = "--no-copy-data", description = "Do not copy existing rows (the only behaviour until full load lands).")
+    @Option(names = "--no-copy-data", description = "Do not copy existing rows: stream only the changes committed"
+            + " after the pipeline's slot is created (the target already holds the data).")
     boolean noCopyData;
+
+    @Option(names = "--jobs", paramLabel = "N", defaultValue = "2",
+            description = "Parallel jobs of the full load: tables (and ranges of large tables) copied at once, and"
+                    + " indexes built at once; each holds a connection to each side (default: ${DEFAULT-VALUE}).")
+    int jobs;
+
+    @Option(names = "--split-tables-larger-than", paramLabel = "SIZE", defaultValue = "256MB",
+            description = "Copy a table larger than this in page ranges of about this size, by parallel jobs"
+                    + " (PostgreSQL 14+ sources); 0 never splits (default: ${DEFAULT-VALUE}).")
+    String splitSize;
+
+    @Option(names = "--truncate-target", description = "Empty target tables that already hold rows before copying"
+            + " into them (without it, such tables are refused).")
+    boolean truncateTarget;
 
     @Option(names = "--apply-mode", paramLabel = "MODE", defaultValue = "transactional",
             description = "transactional: source transactions applied whole, in commit order (the only mode for now).")
@@ -104,10 +123,8 @@ final class ReplicateCommand implements Callable<Integer> {
         common.applyLogging();
         PipelineConfig config = config();
         ConnectionSpec targetSpec = target.resolve(spec, environment);
-        if (!noCopyData) {
-            LOG.info("full load is not built yet: the target must already hold the source's rows; walferry streams"
-                    + " the changes committed after its slot {} was created", config.slotName());
-        }
+        LoadHandoff.Handoff handoff = new LoadHandoff(config, targetSpec, schema).run(load(config, targetSpec));
+        config = config.withInProgressStreaming(handoff.inProgressStreaming());
         AtomicReference<ReplicationPipeline> running = new AtomicReference<>();
         StopFlag stopped = new StopFlag();
         // SIGINT/SIGTERM ask the pipeline to stop and call() returns 0; the hook still covers other
@@ -116,7 +133,7 @@ final class ReplicateCommand implements Callable<Integer> {
         Thread hook = new Thread(() -> stopAndAwait(running, stopped), "walferry-replicate-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            PipelineResult result = superviseRuns(config, targetSpec, running, stopped);
+            PipelineResult result = superviseRuns(config, targetSpec, handoff, running, stopped);
             LOG.info("stopped ({}): {} transactions and {} changes applied, confirmed LSN {}{}",
                     result.reason() == PipelineResult.StopReason.CAUGHT_UP ? "caught up" : "stop requested",
                     result.transactionsApplied(), result.changesApplied(), Lsn.format(result.confirmedLsn()),
@@ -132,13 +149,14 @@ final class ReplicateCommand implements Callable<Integer> {
     }
 
     /** Runs the pipeline; after a transient failure of the target, runs it again with backoff. */
-    private PipelineResult superviseRuns(PipelineConfig config, ConnectionSpec targetSpec,
+    private PipelineResult superviseRuns(PipelineConfig config, ConnectionSpec targetSpec, LoadHandoff.Handoff handoff,
                                          AtomicReference<ReplicationPipeline> running, StopFlag stopped)
             throws InterruptedException {
         long backoffMs = RESTART_INITIAL_BACKOFF_MS;
         while (true) {
             ReplicationPipeline pipeline = new ReplicationPipeline(config,
-                    new TransactionalApplier(targetSpec, config.pipelineName()));
+                    new TransactionalApplier(targetSpec, config.pipelineName(), ApplierOptions.DEFAULTS,
+                            handoff.tableSnapshots()));
             running.set(pipeline);
             if (stopped.requested) {
                 pipeline.requestStop();
@@ -166,9 +184,9 @@ final class ReplicateCommand implements Callable<Integer> {
     }
 
     private PipelineConfig config() {
-        if (!schema.equals("existing")) {
-            throw new ParameterException(spec.commandLine(), "--schema " + schema + " is not available yet (expected:"
-                    + " existing). Create the tables on the target first, e.g. pg_dump --schema-only | psql");
+        if (!schema.equals("existing") && !schema.equals("copy")) {
+            throw new ParameterException(spec.commandLine(), "--schema " + schema + " is not a schema mode (expected:"
+                    + " copy, or existing)");
         }
         if (!applyMode.equals("transactional")) {
             throw new ParameterException(spec.commandLine(), "--apply-mode " + applyMode + " is not available yet"
@@ -186,6 +204,16 @@ final class ReplicateCommand implements Callable<Integer> {
                 .withPipelineName(pipeline)
                 .withTables(include, excluded)
                 .withExitWhenCaughtUp(exitWhenCaughtUp);
+    }
+
+    /** The full load's settings, or {@code null} when there is nothing to load ({@code --schema existing --no-copy-data}). */
+    private LoadConfig load(PipelineConfig config, ConnectionSpec targetSpec) {
+        if (schema.equals("existing") && noCopyData) {
+            return null;
+        }
+        return new LoadConfig(config.pipelineName(), config.slotName(), config.publicationName(), config.source(),
+                targetSpec, config.includeTables(), config.excludeTables(), jobs, SizeOption.parse(spec, "--split-tables-larger-than",
+                splitSize), truncateTarget, !noCopyData, config.progressIntervalMs());
     }
 
     /** Asks the current run to stop; returns at once (signal handlers call it). */

@@ -31,7 +31,15 @@ final class ReplicaPair implements AutoCloseable {
         target.execute(statements);
     }
 
+    /** {@code walferry replicate} of a target that already holds the schema and data: streaming only. */
     String[] replicate(String... extra) {
+        List<String> args = new ArrayList<>(List.of("--schema", "existing", "--no-copy-data"));
+        args.addAll(List.of(extra));
+        return replicateWithLoad(args.toArray(new String[0]));
+    }
+
+    /** {@code walferry replicate} with the full load's defaults (and {@code extra} options). */
+    String[] replicateWithLoad(String... extra) {
         List<String> args = new ArrayList<>(List.of("replicate", "--source", source.url(), "--target", target.url(),
                 "--pipeline", pipeline));
         args.addAll(List.of(extra));

@@ -69,6 +69,28 @@ public final class ProgressTable {
         return lane;
     }
 
+    /**
+     * The lane's recorded progress without creating anything, or {@code null} when the pipeline has
+     * none (no table, or no row). Leaves the transaction to the caller.
+     */
+    public Progress peek(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement();
+             ResultSet exists = statement.executeQuery(EXISTS)) {
+            exists.next();
+            if (!exists.getBoolean(1)) {
+                return null;
+            }
+        }
+        try (PreparedStatement read = connection.prepareStatement(READ)) {
+            read.setString(1, pipeline);
+            read.setInt(2, lane);
+            try (ResultSet row = read.executeQuery()) {
+                return row.next() ? new Progress(Lsn.parse(row.getString(1)), Lsn.parse(row.getString(2)),
+                        row.getLong(3)) : null;
+            }
+        }
+    }
+
     /** Creates the table and this lane's row when missing, reads the row, and commits. */
     public Progress open(Connection connection) throws SQLException {
         try (Statement statement = connection.createStatement();

@@ -16,6 +16,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.function.Predicate;
 import org.agrona.collections.LongArrayList;
 import org.agrona.collections.LongHashSet;
 import org.slf4j.Logger;
@@ -124,21 +125,29 @@ public final class TargetSession implements AutoCloseable {
     /**
      * Applies a TRUNCATE of the relations it lists, with RESTART IDENTITY when the source used it,
      * never with CASCADE: like PostgreSQL's own subscriber, the target truncates exactly the tables
-     * the source sent (the source lists every table its CASCADE reached, when published).
+     * the source sent (the source lists every table its CASCADE reached, when published), except
+     * those {@code skip} names (a full load's copy already holds the TRUNCATE's effect).
      */
-    public void truncate(TruncateMessage truncate) {
+    public void truncate(TruncateMessage truncate, Predicate<RelationInfo> skip) {
         StringBuilder sql = new StringBuilder("TRUNCATE ");
         StringBuilder tables = new StringBuilder();
+        int truncated = 0;
         try {
             for (int i = 0; i < truncate.relationCount(); i++) {
                 RelationInfo relation = truncate.relation(i);
-                sql.append(i == 0 ? "" : ", ").append(relations.get(relation, connection).truncateTarget());
-                tables.append(i == 0 ? "" : ", ").append(relation.qualifiedName());
+                if (skip.test(relation)) {
+                    continue;
+                }
+                sql.append(truncated == 0 ? "" : ", ").append(relations.get(relation, connection).truncateTarget());
+                tables.append(truncated++ == 0 ? "" : ", ").append(relation.qualifiedName());
             }
         } catch (SQLException e) {
             throw failed("TRUNCATE", e);
         } catch (ApplyException e) {
             throw failed(e);
+        }
+        if (truncated == 0) {
+            return;
         }
         if (truncate.restartIdentity()) {
             sql.append(" RESTART IDENTITY");

@@ -109,7 +109,7 @@ public final class FullLoad {
             }
             return result;
         } catch (SQLException e) {
-            throw TargetSessions.failed(e, "loading pipeline \"" + config.pipelineName() + "\" into " + target.describe());
+            throw TargetFailures.failed(e, "loading pipeline \"" + config.pipelineName() + "\" into " + target.describe());
         }
     }
 
@@ -515,7 +515,7 @@ public final class FullLoad {
                         "the load resumes where it stopped when walferry runs again");
             } catch (SQLException e) {
                 worker.rollbackQuietly();
-                throw TargetSessions.failed(e, "copying " + chunk.describe() + " into " + chunk.targetTable()
+                throw TargetFailures.failed(e, "copying " + chunk.describe() + " into " + chunk.targetTable()
                         + " on the target");
             } finally {
                 counters.chunksRunning.decrementAndGet();

@@ -60,7 +60,7 @@ final class PostData {
                         runStep(target, step);
                     }
                 } catch (SQLException e) {
-                    failure.compareAndSet(null, TargetSessions.failed(e, "closing a post-data session"));
+                    failure.compareAndSet(null, TargetFailures.failed(e, "closing a post-data session"));
                 } catch (RuntimeException e) {
                     failure.compareAndSet(null, e);
                 }

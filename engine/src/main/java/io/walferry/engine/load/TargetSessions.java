@@ -67,15 +67,7 @@ final class TargetSessions {
             if (e instanceof RuntimeException) {
                 throw (RuntimeException) e;
             }
-            throw failed((SQLException) e, "setting up a load session on the target " + target.describe());
+            throw TargetFailures.failed((SQLException) e, "setting up a load session on the target " + target.describe());
         }
-    }
-
-    /** A failure of the target while loading: lost connections can be retried, the rest is the target's. */
-    static EngineException failed(SQLException e, String doing) {
-        String state = e.getSQLState() == null ? "" : e.getSQLState();
-        Failure failure = state.startsWith("08") ? Failure.CANNOT_CONNECT : Failure.TARGET_NOT_READY;
-        return new EngineException(failure, doing + " failed: " + SourceErrors.message(e)
-                + (failure == Failure.CANNOT_CONNECT ? ". The load resumes where it stopped when walferry runs again." : "."), e);
     }
 }

@@ -33,11 +33,16 @@ import java.util.regex.Pattern;
  * @param slotReleaseWaitMs         how long to wait, at start, for an active slot to be released (the
  *                                  walsender of a previous walferry that was just killed) before
  *                                  reporting the slot in use
+ * @param inProgressStreaming       whether to ask the server to stream large transactions before they
+ *                                  commit (where the protocol has it). Off only while the applier skips
+ *                                  some tables' changes by commit LSN (after a resumed load), which it
+ *                                  can only know at Begin.
  */
 public record PipelineConfig(String pipelineName, ConnectionSpec source, List<TablePattern> includeTables,
                              List<TablePattern> excludeTables, int ringSize, int eventBufferBytes,
                              long statusIntervalMs, boolean exitWhenCaughtUp, long reconnectInitialBackoffMs,
-                             long reconnectMaxBackoffMs, long progressIntervalMs, long slotReleaseWaitMs) {
+                             long reconnectMaxBackoffMs, long progressIntervalMs, long slotReleaseWaitMs,
+                             boolean inProgressStreaming) {
     public static final String DEFAULT_PIPELINE_NAME = "default";
     public static final int MAX_NAME_LENGTH = 40;
     public static final int DEFAULT_RING_SIZE = 4096;
@@ -88,7 +93,7 @@ public record PipelineConfig(String pipelineName, ConnectionSpec source, List<Ta
     public static PipelineConfig of(ConnectionSpec source) {
         return new PipelineConfig(DEFAULT_PIPELINE_NAME, source, List.of(), List.of(), DEFAULT_RING_SIZE,
                 DEFAULT_EVENT_BUFFER_BYTES, DEFAULT_STATUS_INTERVAL_MS, false, DEFAULT_RECONNECT_INITIAL_BACKOFF_MS,
-                DEFAULT_RECONNECT_MAX_BACKOFF_MS, DEFAULT_PROGRESS_INTERVAL_MS, DEFAULT_SLOT_RELEASE_WAIT_MS);
+                DEFAULT_RECONNECT_MAX_BACKOFF_MS, DEFAULT_PROGRESS_INTERVAL_MS, DEFAULT_SLOT_RELEASE_WAIT_MS, true);
     }
 
     /** The publication and slot name, {@code walferry_<pipelineName>}. */
@@ -107,47 +112,53 @@ public record PipelineConfig(String pipelineName, ConnectionSpec source, List<Ta
     public PipelineConfig withPipelineName(String name) {
         return new PipelineConfig(name, source, includeTables, excludeTables, ringSize, eventBufferBytes,
                 statusIntervalMs, exitWhenCaughtUp, reconnectInitialBackoffMs, reconnectMaxBackoffMs,
-                progressIntervalMs, slotReleaseWaitMs);
+                progressIntervalMs, slotReleaseWaitMs, inProgressStreaming);
     }
 
     public PipelineConfig withTables(List<TablePattern> include, List<TablePattern> exclude) {
         return new PipelineConfig(pipelineName, source, include, exclude, ringSize, eventBufferBytes,
                 statusIntervalMs, exitWhenCaughtUp, reconnectInitialBackoffMs, reconnectMaxBackoffMs,
-                progressIntervalMs, slotReleaseWaitMs);
+                progressIntervalMs, slotReleaseWaitMs, inProgressStreaming);
     }
 
     public PipelineConfig withRing(int size, int bufferBytes) {
         return new PipelineConfig(pipelineName, source, includeTables, excludeTables, size, bufferBytes,
                 statusIntervalMs, exitWhenCaughtUp, reconnectInitialBackoffMs, reconnectMaxBackoffMs,
-                progressIntervalMs, slotReleaseWaitMs);
+                progressIntervalMs, slotReleaseWaitMs, inProgressStreaming);
     }
 
     public PipelineConfig withStatusIntervalMs(long intervalMs) {
         return new PipelineConfig(pipelineName, source, includeTables, excludeTables, ringSize, eventBufferBytes,
                 intervalMs, exitWhenCaughtUp, reconnectInitialBackoffMs, reconnectMaxBackoffMs,
-                progressIntervalMs, slotReleaseWaitMs);
+                progressIntervalMs, slotReleaseWaitMs, inProgressStreaming);
     }
 
     public PipelineConfig withExitWhenCaughtUp(boolean exit) {
         return new PipelineConfig(pipelineName, source, includeTables, excludeTables, ringSize, eventBufferBytes,
                 statusIntervalMs, exit, reconnectInitialBackoffMs, reconnectMaxBackoffMs,
-                progressIntervalMs, slotReleaseWaitMs);
+                progressIntervalMs, slotReleaseWaitMs, inProgressStreaming);
     }
 
     public PipelineConfig withReconnectBackoff(long initialMs, long maxMs) {
         return new PipelineConfig(pipelineName, source, includeTables, excludeTables, ringSize, eventBufferBytes,
-                statusIntervalMs, exitWhenCaughtUp, initialMs, maxMs, progressIntervalMs, slotReleaseWaitMs);
+                statusIntervalMs, exitWhenCaughtUp, initialMs, maxMs, progressIntervalMs, slotReleaseWaitMs, inProgressStreaming);
     }
 
     public PipelineConfig withProgressIntervalMs(long intervalMs) {
         return new PipelineConfig(pipelineName, source, includeTables, excludeTables, ringSize, eventBufferBytes,
                 statusIntervalMs, exitWhenCaughtUp, reconnectInitialBackoffMs, reconnectMaxBackoffMs,
-                intervalMs, slotReleaseWaitMs);
+                intervalMs, slotReleaseWaitMs, inProgressStreaming);
     }
 
     public PipelineConfig withSlotReleaseWaitMs(long waitMs) {
         return new PipelineConfig(pipelineName, source, includeTables, excludeTables, ringSize, eventBufferBytes,
                 statusIntervalMs, exitWhenCaughtUp, reconnectInitialBackoffMs, reconnectMaxBackoffMs,
-                progressIntervalMs, waitMs);
+                progressIntervalMs, waitMs, inProgressStreaming);
+    }
+
+    public PipelineConfig withInProgressStreaming(boolean streaming) {
+        return new PipelineConfig(pipelineName, source, includeTables, excludeTables, ringSize, eventBufferBytes,
+                statusIntervalMs, exitWhenCaughtUp, reconnectInitialBackoffMs, reconnectMaxBackoffMs,
+                progressIntervalMs, slotReleaseWaitMs, streaming);
     }
 }

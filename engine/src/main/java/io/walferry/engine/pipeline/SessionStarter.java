@@ -140,7 +140,8 @@ final class SessionStarter {
      * no logical decoding messages, no two-phase decoding.
      */
     StreamOptions streamOptions(int protocolVersion) {
-        String streaming = protocolVersion >= 4 ? "parallel" : protocolVersion >= 2 ? "on" : null;
+        String streaming = !config.inProgressStreaming() ? null
+                : protocolVersion >= 4 ? "parallel" : protocolVersion >= 2 ? "on" : null;
         return new StreamOptions(protocolVersion, List.of(config.publicationName()), false, streaming, false, false);
     }
 

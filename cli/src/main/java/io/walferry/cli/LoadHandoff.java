@@ -1,0 +1,105 @@
+package io.walferry.cli;
+
+import io.walferry.applier.TransactionalApplier;
+import io.walferry.applier.session.ProgressTable;
+import io.walferry.applier.session.TargetConnector;
+import io.walferry.decoder.Lsn;
+import io.walferry.engine.load.ExistingSchema;
+import io.walferry.engine.load.FullLoad;
+import io.walferry.engine.load.LoadConfig;
+import io.walferry.engine.load.LoadResult;
+import io.walferry.engine.load.LoadSchema;
+import io.walferry.engine.load.LoadState;
+import io.walferry.engine.pipeline.PipelineConfig;
+import io.walferry.engine.source.ConnectionSpec;
+import io.walferry.engine.load.TargetFailures;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What happens before streaming: the full load of a new pipeline (or the rest of a stopped one),
+ * then the handoff to the applier. The handoff records the slot's consistent point as the applier's
+ * progress, so that from then on a lost slot is reported (never silently replaced), and passes on
+ * the tables a resumed load copied under a later snapshot, whose older changes the applier skips.
+ * A pipeline that has applied changes before is past its load: nothing is loaded.
+ */
+final class LoadHandoff {
+    private static final Logger LOG = LoggerFactory.getLogger(LoadHandoff.class);
+
+    /**
+     * What the applier needs from the load.
+     *
+     * @param tableSnapshots      see {@link LoadState#laterSnapshots()}
+     * @param inProgressStreaming whether the stream may carry in-progress transactions: not while
+     *                            the applier may still have to skip changes of such tables
+     */
+    record Handoff(Map<String, Long> tableSnapshots, boolean inProgressStreaming) {
+    }
+
+    private final PipelineConfig config;
+    private final ConnectionSpec target;
+    private final String schemaMode;
+
+    LoadHandoff(PipelineConfig config, ConnectionSpec target, String schemaMode) {
+        this.config = config;
+        this.target = target;
+        this.schemaMode = schemaMode;
+    }
+
+    /** Runs the load when {@code load} is given and the pipeline has not streamed yet, then hands off. */
+    Handoff run(LoadConfig load) {
+        TargetConnector connector = new TargetConnector(target, config.pipelineName());
+        ProgressTable progressTable = new ProgressTable(config.pipelineName(), TransactionalApplier.LANE);
+        try (Connection sql = connector.connect()) {
+            ProgressTable.Progress progress = progressTable.peek(sql);
+            sql.commit();
+            long recorded = progress == null ? Lsn.INVALID : progress.endLsn();
+            if (load != null && recorded == Lsn.INVALID) {
+                LoadResult result = new FullLoad(load, schema()).run();
+                if (!result.alreadyDone()) {
+                    for (String line : result.countLines()) {
+                        LOG.info("load: {}", line);
+                    }
+                }
+                if (result.slotLsn() != Lsn.INVALID) {
+                    progressTable.open(sql);
+                    progressTable.recordStart(sql, result.slotLsn());
+                    recorded = result.slotLsn();
+                    LOG.info("load of pipeline \"{}\" done: streaming from the slot's consistent point {}",
+                            config.pipelineName(), Lsn.format(result.slotLsn()));
+                }
+            } else if (load != null) {
+                LOG.info("pipeline \"{}\" has applied changes up to {} before: it is past its load, streaming on",
+                        config.pipelineName(), Lsn.format(recorded));
+            }
+            LoadState state = LoadState.read(sql, config.pipelineName());
+            sql.commit();
+            Map<String, Long> later = state == null ? Map.of() : state.laterSnapshots();
+            boolean streaming = true;
+            for (long snapshotLsn : later.values()) {
+                if (Lsn.compare(recorded, snapshotLsn) < 0) {
+                    streaming = false;
+                }
+            }
+            if (!streaming) {
+                LOG.info("{} tables were copied under a later snapshot than the slot's: their older changes are"
+                        + " skipped, and large transactions arrive whole until the stream passes that snapshot",
+                        later.size());
+            }
+            return new Handoff(later, streaming);
+        } catch (SQLException e) {
+            throw TargetFailures.failed(e, "reading the state of pipeline \"" + config.pipelineName() + "\" on "
+                    + target.describe());
+        }
+    }
+
+    private LoadSchema schema() {
+        if (schemaMode.equals("existing")) {
+            return new ExistingSchema();
+        }
+        throw new IllegalStateException("schema mode " + schemaMode);
+    }
+}
