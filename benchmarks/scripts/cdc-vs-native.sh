@@ -44,7 +44,7 @@ echo "three PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}') cluster
 
 source_url="postgresql://postgres@127.0.0.1:$SRC/bench"
 java -jar "$JAR" replicate --source "$source_url" --target "postgresql://postgres@127.0.0.1:$WF/bench" \
-    --pipeline bench --exit-when-caught-up 2>/dev/null
+    --schema existing --no-copy-data --pipeline bench --exit-when-caught-up 2>/dev/null
 sql $SRC "CREATE PUBLICATION native_pub FOR ALL TABLES"
 sql $NATIVE "CREATE SUBSCRIPTION native_sub CONNECTION 'host=127.0.0.1 port=$SRC user=postgres dbname=bench'
     PUBLICATION native_pub WITH (copy_data = false, binary = true, streaming = on, enabled = false)"
@@ -60,7 +60,7 @@ echo "backlog: $((per_client * CLIENTS)) transactions ($changes row changes) up 
 
 start=$(date +%s.%N)
 java -jar "$JAR" replicate --source "$source_url" --target "postgresql://postgres@127.0.0.1:$WF/bench" \
-    --pipeline bench --exit-when-caught-up 2>"$BASE/walferry.log"
+    --schema existing --no-copy-data --pipeline bench --exit-when-caught-up 2>"$BASE/walferry.log"
 wf=$(echo "$(date +%s.%N) - $start" | bc)
 
 start=$(date +%s.%N)

@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# Full load of an idle pgbench database, three ways, on one machine:
+#   walferry replicate --jobs $JOBS --exit-when-caught-up   (schema copy, data, keys, ANALYZE, then exits)
+#   pgcopydb clone --table-jobs $JOBS --index-jobs $JOBS    (Debian package pgcopydb)
+#   a raw pipe: pre-data schema via pg_dump | psql, then psql "COPY ... TO STDOUT (FORMAT binary)" |
+#               psql "COPY ... FROM STDIN (FORMAT binary)" per table, $JOBS at a time, then the
+#               post-data section (keys and indexes) via pg_dump | psql
+# Each run loads into a fresh database of one target cluster; each target is checked against the
+# source (row counts and balance sums). Prints the times and the ratios walferry/pgcopydb and
+# walferry/raw. Needs PostgreSQL server binaries (PGBIN), pgbench and pgcopydb; run as root (servers
+# run as the postgres user) or as a user that can run initdb.
+#
+#   PGBIN=/usr/lib/postgresql/15/bin SCALE=20 JOBS=2 FSYNC=on benchmarks/scripts/full-load.sh
+set -euo pipefail
+PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
+SCALE=${SCALE:-20}
+JOBS=${JOBS:-2}
+FSYNC=${FSYNC:-on}
+BASE=${BASE:-/tmp/walferry-load-bench}
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+JAR="$ROOT/cli/target/walferry.jar"
+SRC=55442 DST=55443
+TABLES="pgbench_accounts pgbench_branches pgbench_history pgbench_tellers"
+
+as_pg() { if [[ $(id -u) == 0 ]]; then su postgres -s /bin/bash -c "$*"; else bash -c "$*"; fi; }
+sql() { "$PGBIN/psql" -X -q -At -h 127.0.0.1 -p "$1" -U postgres -d "$2" -c "$3"; }
+now() { date +%s.%N; }
+
+[[ -f "$JAR" ]] || { echo "build first: ./mvnw -B -DskipTests package" >&2; exit 1; }
+command -v pgcopydb >/dev/null || { echo "pgcopydb is missing: apt-get install -y pgcopydb" >&2; exit 1; }
+stop_all() { for p in $SRC $DST; do as_pg "$PGBIN/pg_ctl -D $BASE/$p -m immediate stop" >/dev/null 2>&1 || true; done; }
+trap stop_all EXIT
+stop_all
+rm -rf "$BASE"; mkdir -p "$BASE"; [[ $(id -u) == 0 ]] && chown postgres "$BASE"
+for p in $SRC $DST; do
+  as_pg "$PGBIN/initdb -D $BASE/$p -U postgres -A trust >/dev/null"
+  as_pg "$PGBIN/pg_ctl -D $BASE/$p -l $BASE/$p.log -w -o '-p $p -c listen_addresses=127.0.0.1 -c unix_socket_directories=$BASE \
+    -c wal_level=logical -c max_replication_slots=10 -c max_wal_senders=10 -c shared_buffers=512MB \
+    -c fsync=$FSYNC -c max_wal_size=8GB -c checkpoint_timeout=30min -c autovacuum=off' start >/dev/null"
+done
+"$PGBIN/createdb" -h 127.0.0.1 -p $SRC -U postgres bench
+"$PGBIN/pgbench" -q -i -s "$SCALE" -h 127.0.0.1 -p $SRC -U postgres bench >/dev/null 2>&1
+sql $SRC bench "VACUUM ANALYZE"
+size=$(sql $SRC bench "SELECT pg_size_pretty(pg_database_size('bench'))")
+echo "PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}'), pgbench scale $SCALE ($size), $JOBS jobs, fsync=$FSYNC"
+src_url="postgresql://postgres@127.0.0.1:$SRC/bench"
+
+check() { sql $DST "$1" "SELECT (SELECT count(*) FROM pgbench_accounts), (SELECT sum(abalance) FROM pgbench_accounts),
+          (SELECT count(*) FROM pgbench_tellers), (SELECT count(*) FROM pgbench_branches),
+          (SELECT count(*) FROM pg_indexes WHERE tablename LIKE 'pgbench%')"; }
+want=$(sql $SRC bench "SELECT (SELECT count(*) FROM pgbench_accounts), (SELECT sum(abalance) FROM pgbench_accounts),
+          (SELECT count(*) FROM pgbench_tellers), (SELECT count(*) FROM pgbench_branches),
+          (SELECT count(*) FROM pg_indexes WHERE tablename LIKE 'pgbench%')")
+
+# walferry
+"$PGBIN/createdb" -h 127.0.0.1 -p $DST -U postgres wf
+start=$(now)
+java -jar "$JAR" replicate --source "$src_url" --target "postgresql://postgres@127.0.0.1:$DST/wf" --pipeline bench \
+    --jobs "$JOBS" --exit-when-caught-up 2>"$BASE/walferry.log"
+wf=$(echo "$(now) - $start" | bc)
+sql $SRC bench "SELECT pg_drop_replication_slot('walferry_bench')" >/dev/null
+sql $SRC bench "DROP PUBLICATION walferry_bench"
+
+# pgcopydb
+"$PGBIN/createdb" -h 127.0.0.1 -p $DST -U postgres pgcopydb
+start=$(now)
+PATH="$PGBIN:$PATH" pgcopydb clone --source "$src_url" --target "postgresql://postgres@127.0.0.1:$DST/pgcopydb" \
+    --table-jobs "$JOBS" --index-jobs "$JOBS" --dir "$BASE/pgcopydb" >"$BASE/pgcopydb.log" 2>&1
+pgcopydb=$(echo "$(now) - $start" | bc)
+
+# raw pipe
+"$PGBIN/createdb" -h 127.0.0.1 -p $DST -U postgres raw
+start=$(now)
+"$PGBIN/pg_dump" -h 127.0.0.1 -p $SRC -U postgres --schema-only --section=pre-data bench \
+    | "$PGBIN/psql" -X -q -h 127.0.0.1 -p $DST -U postgres -d raw >/dev/null
+export PGBIN SRC DST
+printf '%s\n' $TABLES | xargs -P "$JOBS" -I{} bash -c '"$PGBIN/psql" -X -q -h 127.0.0.1 -p $SRC -U postgres -d bench \
+    -c "COPY {} TO STDOUT (FORMAT binary)" | "$PGBIN/psql" -X -q -h 127.0.0.1 -p $DST -U postgres -d raw \
+    -c "COPY {} FROM STDIN (FORMAT binary)"'
+"$PGBIN/pg_dump" -h 127.0.0.1 -p $SRC -U postgres --schema-only --section=post-data bench \
+    | "$PGBIN/psql" -X -q -h 127.0.0.1 -p $DST -U postgres -d raw >/dev/null
+raw=$(echo "$(now) - $start" | bc)
+
+for db in wf pgcopydb raw; do
+  [[ $(check $db) == "$want" ]] || { echo "target database $db differs from the source: $(check $db) vs $want" >&2; exit 1; }
+done
+printf 'walferry replicate (full load): %.2f s\n' "$wf"
+printf 'pgcopydb clone:                 %.2f s\n' "$pgcopydb"
+printf 'raw COPY | COPY + indexes:      %.2f s\n' "$raw"
+printf 'ratio walferry / pgcopydb: %.2f (goal <= 0.8)\n' "$(echo "$wf / $pgcopydb" | bc -l)"
+printf 'ratio walferry / raw pipe: %.2f (goal <= 1.2)\n' "$(echo "$wf / $raw" | bc -l)"
+echo "every target equals the source (row counts, balance sum, index count)"
