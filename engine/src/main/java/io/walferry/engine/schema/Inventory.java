@@ -9,8 +9,8 @@ import java.util.List;
  * selected tables' schemas, views, materialized views, foreign tables, routines, and types and
  * sequences the tables do not use; on the selected tables, triggers, policies, row-level security,
  * rules, extended statistics and table inheritance; in the database, publications and extensions
- * the tables do not need. Objects that belong to an extension are left out: the extension brings
- * them.
+ * the tables do not need. Objects that belong to an extension, or are part of another object (the
+ * constructor functions of a range type), are left out: that extension or object brings them.
  */
 final class Inventory {
     private static final String OBJECTS = "WITH nsp AS (SELECT oid FROM pg_namespace WHERE nspname = ANY (?::text[])),"
@@ -41,7 +41,7 @@ final class Inventory {
             + ")"
             + " SELECT o.type, o.identity, f.reason FROM found f CROSS JOIN LATERAL pg_identify_object(f.classid, f.objid, 0) o"
             + " WHERE NOT EXISTS (SELECT 1 FROM pg_depend x WHERE x.classid = f.classid AND x.objid = f.objid"
-            + "   AND x.deptype = 'e')"
+            + "   AND x.deptype IN ('e', 'i'))"
             + " UNION ALL SELECT 'row level security', c.oid::regclass::text, 'n' FROM pg_class c"
             + "   WHERE c.oid IN (SELECT oid FROM tab) AND c.relrowsecurity"
             + " UNION ALL SELECT 'table inheritance', i.inhrelid::regclass::text || ' inherits ' || i.inhparent::regclass::text,"

@@ -125,13 +125,20 @@ final class SchemaDdl {
 
     /**
      * A foreign key the source has validated is added NOT VALID after the load and validated in a
-     * later step, which checks the rows without blocking writes. Two exceptions are added as they
-     * are: one the source never validated (its definition already says NOT VALID), and one on a
-     * partitioned table, which PostgreSQL before 18 cannot add NOT VALID.
+     * later step, which checks the rows without blocking writes. The exceptions are added as they
+     * are: one the source never validated (its definition already says NOT VALID), and one with a
+     * partitioned table on either side. PostgreSQL before 18 cannot add a foreign key NOT VALID on a
+     * partitioned table, and its VALIDATE CONSTRAINT leaves the clones towards each partition of a
+     * referenced partitioned table NOT VALID.
      */
     private static boolean needsValidation(SourceSchema schema, Constraint constraint) {
-        Table table = schema.table(constraint.table());
-        return constraint.validated() && !(table != null && table.partitioned());
+        return constraint.validated() && !isPartitioned(schema, constraint.table())
+                && !isPartitioned(schema, constraint.referencedTable());
+    }
+
+    private static boolean isPartitioned(SourceSchema schema, QualifiedName name) {
+        Table table = name == null ? null : schema.table(name);
+        return table != null && table.partitioned();
     }
 
     private static List<Constraint> validatedChecks(SourceSchema schema, Table table) {

@@ -96,13 +96,13 @@ public final class SchemaReport {
     }
 
     /**
-     * The report for a log: a summary line of counts by kind, then one line per copied object, then
-     * one line per object not copied.
+     * The report for a log: a summary line of counts by kind
+     * ({@code schema copy: copied table: 5, index: 6; not copied view: 1, ...}), then one line per
+     * copied object, then one line per object not copied.
      */
     public List<String> lines() {
         List<String> lines = new ArrayList<>(copied.size() + notCopied.size() + 2);
-        lines.add("schema copy: " + counts(copied) + " copied; " + (notCopied.isEmpty() ? "nothing"
-                : counts(notCopied)) + " not copied");
+        lines.add("schema copy: copied " + counts(copied) + "; not copied " + counts(notCopied));
         for (Entry entry : copied) {
             lines.add("  copied: " + entry.line());
         }
@@ -118,7 +118,7 @@ public final class SchemaReport {
             byKind.merge(entry.kind(), 1, Integer::sum);
         }
         List<String> parts = new ArrayList<>(byKind.size());
-        byKind.forEach((kind, count) -> parts.add(count + " " + kind + (count == 1 ? "" : "(s)")));
+        byKind.forEach((kind, count) -> parts.add(kind + ": " + count));
         return String.join(", ", parts);
     }
 

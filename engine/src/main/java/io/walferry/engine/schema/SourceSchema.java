@@ -183,7 +183,7 @@ public final class SourceSchema {
     }
 
     /**
-     * Foreign keys, added {@code NOT VALID} (except on partitioned tables, see
+     * Foreign keys, added {@code NOT VALID} (except those on or towards a partitioned table, see
      * {@link #validations()}), and CHECK constraints the source has NOT VALID. Run after
      * {@link #primaryKeys()} and {@link #indexes()}: a foreign key needs the referenced key.
      */
@@ -193,9 +193,9 @@ public final class SourceSchema {
 
     /**
      * {@code VALIDATE CONSTRAINT} for each foreign key added NOT VALID: it checks the rows under a
-     * lock that lets writes go on. A foreign key on a partitioned table is added valid at once
-     * (PostgreSQL before 18 cannot add it NOT VALID), and one the source never validated stays NOT
-     * VALID.
+     * lock that lets writes go on. A foreign key on or towards a partitioned table is added valid at
+     * once (PostgreSQL before 18 cannot add the first NOT VALID, and does not validate the second
+     * completely), and one the source never validated stays NOT VALID.
      */
     public List<DdlStatement> validations() {
         return SchemaDdl.validations(this);
