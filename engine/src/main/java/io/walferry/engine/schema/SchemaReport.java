@@ -102,7 +102,8 @@ public final class SchemaReport {
      */
     public List<String> lines() {
         List<String> lines = new ArrayList<>(copied.size() + notCopied.size() + 2);
-        lines.add("schema copy: copied " + counts(copied) + "; not copied " + counts(notCopied));
+        lines.add("schema copy: copied " + (copied.isEmpty() ? "nothing" : counts(copied)) + "; not copied "
+                + (notCopied.isEmpty() ? "nothing" : counts(notCopied)));
         for (Entry entry : copied) {
             lines.add("  copied: " + entry.line());
         }

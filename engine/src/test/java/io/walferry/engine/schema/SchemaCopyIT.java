@@ -1,11 +1,13 @@
 package io.walferry.engine.schema;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.walferry.testkit.PgPair;
 import io.walferry.testkit.PgServer;
 import io.walferry.testkit.TestPostgres;
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
@@ -142,8 +144,10 @@ class SchemaCopyIT {
 
     @Test
     void shouldNameWhatAnOlderTargetCannotCreate() throws Exception {
-        PgServer server = TestPostgres.server(17);
-        try (Connection source = server.connect(server.createDatabase("schema_older"));
+        PgPair pair = TestPostgres.pair(17, 14);
+        String targetDatabase = pair.target().createDatabase("schema_older_target");
+        try (Connection source = pair.source().connect(pair.source().createDatabase("schema_older"));
+             Connection target = pair.target().connect(targetDatabase);
              Statement statement = source.createStatement()) {
             statement.execute("CREATE TABLE codes (code text, CONSTRAINT one_null UNIQUE NULLS NOT DISTINCT (code))");
             SourceSchema schema = SourceSchema.read(source, (s, t) -> true);
@@ -152,6 +156,38 @@ class SchemaCopyIT {
             assertThat(schema.incompatibilitiesWith(14)).containsExactly("constraint \"public\".\"one_null\" on table"
                     + " \"public\".\"codes\" uses NULLS NOT DISTINCT, which PostgreSQL 14 does not support (it needs 15"
                     + " or later): change it on the source, or move to PostgreSQL 15 or later");
+            for (DdlStatement ddl : schema.preData()) {
+                ddl.execute(target);
+            }
+            assertThatThrownBy(() -> schema.indexes().get(0).execute(target))
+                    .isInstanceOf(SQLException.class)
+                    .hasMessageStartingWith("the target refused the unique constraint \"public\".\"one_null\" on table"
+                            + " \"public\".\"codes\": ERROR: syntax error")
+                    .hasMessageEndingWith("(statement: ALTER TABLE \"public\".\"codes\" ADD CONSTRAINT \"one_null\""
+                            + " UNIQUE NULLS NOT DISTINCT (code)); create this object by hand, or copy the schema with"
+                            + " --pg-dump")
+                    .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("42601");
+        }
+    }
+
+    @Test
+    void shouldCopyVirtualGeneratedColumnsBetweenPostgres18Servers() throws Exception {
+        PgPair pair = TestPostgres.pair(18, 18);
+        String targetDatabase = pair.target().createDatabase("schema_virtual_target");
+        try (Connection source = pair.source().connect(pair.source().createDatabase("schema_virtual"));
+             Connection target = pair.target().connect(targetDatabase);
+             Statement statement = source.createStatement()) {
+            statement.execute("CREATE TABLE prices (net numeric NOT NULL, gross numeric GENERATED ALWAYS AS (net * 1.2),"
+                    + " stored numeric GENERATED ALWAYS AS (net * 2) STORED, CONSTRAINT net_set NOT NULL net)");
+            SourceSchema schema = SourceSchema.read(source, (s, t) -> true);
+
+            assertThat(schema.incompatibilitiesWith(17)).containsExactly("column \"public\".\"prices\".\"gross\" is a"
+                    + " virtual generated column, which PostgreSQL 17 does not support (it needs 18 or later): change it"
+                    + " on the source, or move to PostgreSQL 18 or later");
+            copy(schema, pair.target(), targetDatabase, target);
+            assertThat(CatalogSnapshot.of(target)).containsExactlyElementsOf(CatalogSnapshot.of(source))
+                    .contains("column public.prices.gross numeric notnull=false default=(net * 1.2) identity= generated=v"
+                            + " collation= comment=");
         }
     }
 
