@@ -3,6 +3,7 @@ package io.walferry.engine.schema;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
@@ -51,7 +52,7 @@ public final class SchemaReport {
             copied.add(new Entry("extension", Sql.ident(extension.name()), null));
         }
         for (UserType type : schema.types()) {
-            copied.add(new Entry(type.kind().name().toLowerCase(java.util.Locale.ROOT) + " type",
+            copied.add(new Entry(type.kind().name().toLowerCase(Locale.ROOT) + " type",
                     type.name().quoted(), null));
         }
         for (Sequence sequence : schema.sequences()) {

@@ -60,10 +60,6 @@ final class TableCatalog {
      */
     record Selection(Map<Long, Table> tables, Map<Long, QualifiedName> names) {
 
-        List<Long> oids() {
-            return new ArrayList<>(tables.keySet());
-        }
-
         String oidArray() {
             return Sql.oidArray(tables.keySet());
         }

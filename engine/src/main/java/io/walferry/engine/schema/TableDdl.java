@@ -3,7 +3,6 @@ package io.walferry.engine.schema;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * CREATE TABLE statements. A plain or partitioned table lists its columns with their types,
@@ -116,7 +115,6 @@ final class TableDdl {
 
     /** {@code ALTER TABLE t REPLICA IDENTITY ...} for FULL and NOTHING; USING INDEX follows its index. */
     static DdlStatement replicaIdentity(Table table) {
-        Objects.requireNonNull(table);
         return new DdlStatement(DdlKind.REPLICA_IDENTITY, table.name().quoted(), table.name(),
                 "ALTER TABLE " + table.name() + " REPLICA IDENTITY " + table.replicaIdentity().name());
     }

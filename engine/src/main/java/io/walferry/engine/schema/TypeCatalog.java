@@ -1,5 +1,6 @@
 package io.walferry.engine.schema;
 
+import java.sql.Array;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -191,7 +192,7 @@ final class TypeCatalog {
         return joined.toString();
     }
 
-    private static List<Long> longs(java.sql.Array array) throws SQLException {
+    private static List<Long> longs(Array array) throws SQLException {
         List<Long> longs = new ArrayList<>();
         for (Object value : (Object[]) array.getArray()) {
             longs.add(((Number) value).longValue());
