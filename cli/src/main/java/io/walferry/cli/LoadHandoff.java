@@ -4,18 +4,21 @@ import io.walferry.applier.TransactionalApplier;
 import io.walferry.applier.session.ProgressTable;
 import io.walferry.applier.session.TargetConnector;
 import io.walferry.decoder.Lsn;
+import io.walferry.engine.load.CopiedSchema;
 import io.walferry.engine.load.ExistingSchema;
 import io.walferry.engine.load.FullLoad;
 import io.walferry.engine.load.LoadConfig;
 import io.walferry.engine.load.LoadResult;
 import io.walferry.engine.load.LoadSchema;
 import io.walferry.engine.load.LoadState;
+import io.walferry.engine.load.SourceTables;
 import io.walferry.engine.pipeline.PipelineConfig;
-import io.walferry.engine.source.ConnectionSpec;
 import io.walferry.engine.load.TargetFailures;
+import io.walferry.engine.source.ConnectionSpec;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Map;
+import java.util.function.BiPredicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,7 +61,7 @@ final class LoadHandoff {
             sql.commit();
             long recorded = progress == null ? Lsn.INVALID : progress.endLsn();
             if (load != null && recorded == Lsn.INVALID) {
-                LoadResult result = new FullLoad(load, schema()).run();
+                LoadResult result = new FullLoad(load, schema(load)).run();
                 if (!result.alreadyDone()) {
                     for (String line : result.countLines()) {
                         LOG.info("load: {}", line);
@@ -96,10 +99,8 @@ final class LoadHandoff {
         }
     }
 
-    private LoadSchema schema() {
-        if (schemaMode.equals("existing")) {
-            return new ExistingSchema();
-        }
-        throw new IllegalStateException("schema mode " + schemaMode);
+    private LoadSchema schema(LoadConfig load) {
+        BiPredicate<String, String> tables = SourceTables.selection(load.includeTables(), load.excludeTables());
+        return schemaMode.equals("existing") ? new ExistingSchema(tables) : new CopiedSchema(tables);
     }
 }

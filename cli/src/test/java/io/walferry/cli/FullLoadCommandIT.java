@@ -29,28 +29,35 @@ class FullLoadCommandIT {
             + " FROM generate_series(1, %d) i";
     private static final Duration AWAIT = Duration.ofSeconds(60);
 
-    @ParameterizedTest(name = "PostgreSQL {0} -> {1}")
-    @CsvSource({"17, 17", "14, 17"})
-    void shouldHandOffFromTheCopyToTheStreamWithoutLosingOrDoublingAChange(int sourceVersion, int targetVersion)
-            throws Exception {
-        try (ReplicaPair pair = new ReplicaPair(TestPostgres.pair(sourceVersion, targetVersion), "load", "it_load");
+    @ParameterizedTest(name = "PostgreSQL {0} -> {1}, --schema {2}")
+    @CsvSource({"17, 17, copy", "14, 17, existing", "17, 18, copy"})
+    void shouldHandOffFromTheCopyToTheStreamWithoutLosingOrDoublingAChange(int sourceVersion, int targetVersion,
+                                                                         String schemaMode) throws Exception {
+        try (ReplicaPair pair = new ReplicaPair(TestPostgres.pair(sourceVersion, targetVersion), "load",
+                "it_load_" + schemaMode);
              Writer writer = new Writer(pair.source, 50_000)) {
-            pair.schema(SCHEMA);
+            if (schemaMode.equals("existing")) {
+                pair.schema(SCHEMA);
+            } else {
+                pair.source.execute(SCHEMA);
+            }
             pair.source.execute(String.format(SEED, 50_000));
             writer.start();
             writer.awaitTransactions(50);
-            CommandRun loaded = CommandRun.run(pair.replicateWithLoad("--schema", "existing", "--jobs", "2",
+            CommandRun loaded = CommandRun.run(pair.replicateWithLoad("--schema", schemaMode, "--jobs", "2",
                     "--split-tables-larger-than", "1MB", "--exit-when-caught-up"));
             assertThat(loaded.exitCode()).as(loaded.toString()).isZero();
             writer.awaitTransactions(writer.transactions() + 50);
             writer.close();
 
-            CommandRun caughtUp = CommandRun.run(pair.replicateWithLoad("--schema", "existing", "--exit-when-caught-up"));
+            CommandRun caughtUp = CommandRun.run(pair.replicateWithLoad("--exit-when-caught-up"));
             assertThat(caughtUp.exitCode()).as(caughtUp.toString()).isZero();
             pair.assertSameRows("items", "events");
             assertThat(pair.target.count("SELECT count(*) FROM walferry.load_state WHERE phase = 'done'")).isEqualTo(1);
             assertThat(pair.target.count("SELECT count(*) FROM walferry.load_tables WHERE source_rows = target_rows"
                     + " AND snapshot_lsn = (SELECT slot_lsn FROM walferry.load_state)")).isEqualTo(2);
+            assertThat(pair.target.count("SELECT count(*) FROM pg_indexes WHERE tablename IN ('items', 'events')"))
+                    .as("primary keys on the target").isEqualTo(2);
             assertThat(pair.target.count("SELECT count(*) FROM walferry.apply_progress WHERE end_lsn >"
                     + " (SELECT slot_lsn FROM walferry.load_state)")).as("streamed past the load's snapshot").isEqualTo(1);
         }

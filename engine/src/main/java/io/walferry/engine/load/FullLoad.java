@@ -83,7 +83,7 @@ public final class FullLoad {
             int targetVersion = serverVersion(targetSql);
             List<LoadTable> tables = readTables(sourceSql);
             if (state == null) {
-                startLoad(targetSql, tables);
+                startLoad(targetSql, sourceSql, tables);
                 state = readState(targetSql);
             } else {
                 LOG.info("resuming the load of pipeline \"{}\" (phase {}, {} of {} tables copied)", config.pipelineName(),
@@ -99,7 +99,7 @@ public final class FullLoad {
                 setPhase(targetSql, LoadState.Phase.POST_DATA, Lsn.INVALID);
             }
             state = readState(targetSql);
-            runPostData(state, tables);
+            runPostData(sourceSql, state, tables);
             setPhase(targetSql, LoadState.Phase.DONE, Lsn.INVALID);
             state = readState(targetSql);
             LoadResult result = LoadResult.of(state, tables);
@@ -141,13 +141,13 @@ public final class FullLoad {
     }
 
     /** A new load: check the target, create the pre-data schema and the load record in one transaction. */
-    private void startLoad(Connection targetSql, List<LoadTable> tables) throws SQLException {
-        schema.verify(targetSql, tables);
+    private void startLoad(Connection targetSql, Connection sourceSql, List<LoadTable> tables) throws SQLException {
+        schema.verify(sourceSql, targetSql, tables);
         if (config.copyData()) {
             requireEmptyOrTruncate(targetSql, tables);
         }
         LoadState.begin(targetSql, config.pipelineName());
-        List<LoadStep> preData = schema.preData();
+        List<LoadStep> preData = schema.preData(sourceSql);
         for (LoadStep step : preData) {
             execute(targetSql, step);
         }
@@ -220,6 +220,13 @@ public final class FullLoad {
         SlotState slot = SlotState.read(sourceSql, config.slotName(), server.versionNum());
         if (slot == null) {
             return;
+        }
+        if (!config.source().database().equals(slot.database()) || !"pgoutput".equals(slot.plugin())) {
+            throw new EngineException(Failure.SOURCE_NOT_READY, "replication slot " + config.slotName() + " on "
+                    + config.source().hostAndPort() + " belongs to database \"" + slot.database() + "\" (plugin "
+                    + slot.plugin() + "), not to this pipeline's database \"" + config.source().database()
+                    + "\": choose another --pipeline name, or drop the slot if nothing uses it"
+                    + " (SELECT pg_drop_replication_slot('" + config.slotName() + "'))");
         }
         if (slot.isActive()) {
             throw new EngineException(Failure.SOURCE_NOT_READY, "replication slot " + config.slotName() + " on "
@@ -396,8 +403,8 @@ public final class FullLoad {
         }
     }
 
-    private void runPostData(LoadState state, List<LoadTable> tables) {
-        List<StepGroup> groups = new ArrayList<>(schema.postData());
+    private void runPostData(Connection sourceSql, LoadState state, List<LoadTable> tables) throws SQLException {
+        List<StepGroup> groups = new ArrayList<>(schema.postData(sourceSql));
         List<LoadStep> analyze = new ArrayList<>();
         for (LoadTable table : tables) {
             analyze.add(new LoadStep("analyze " + table.qualified(), "ANALYZE " + table.displayName(),

@@ -10,6 +10,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiPredicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * leaf tables holding its rows. Schema {@code walferry} is never loaded: it holds a pipeline's state
  * when the source was itself a walferry target.
  */
-final class SourceTables {
+public final class SourceTables {
     private static final Logger LOG = LoggerFactory.getLogger(SourceTables.class);
     /** {@code FirstNormalObjectId}: OIDs below it belong to objects built into PostgreSQL. */
     static final long FIRST_NORMAL_OID = 16384;
@@ -119,6 +120,15 @@ final class SourceTables {
                     + " can copy (only generated or dropped ones): exclude it with --exclude " + schema + "." + name);
         }
         return new LoadTable(schema, name, partitioned, columns, binarySafe, leaves, estimatedRows);
+    }
+
+    /**
+     * The table selection of {@code --tables} and {@code --exclude} as the schema copy asks it:
+     * (schema, table) of a plain table or partition root; schema {@code walferry} never.
+     */
+    public static BiPredicate<String, String> selection(List<TablePattern> include, List<TablePattern> exclude) {
+        return (schema, name) -> !schema.equals("walferry") && (include.isEmpty() || matchesAny(include, schema, name))
+                && !matchesAny(exclude, schema, name);
     }
 
     private static boolean matchesAny(List<TablePattern> patterns, String schema, String name) {

@@ -41,7 +41,7 @@ public record DdlStatement(DdlKind kind, String objectName, QualifiedName table,
             statement.execute(sql);
         } catch (SQLException e) {
             throw new SQLException("the target refused the " + describe() + ": " + e.getMessage()
-                    + " (statement: " + sql + "); create this object by hand, or copy the schema with --pg-dump",
+                    + " (statement: " + sql + "); create this object on the target by hand and load with --schema existing",
                     e.getSQLState(), e);
         }
     }

@@ -10,12 +10,12 @@ import java.util.Objects;
 /**
  * What the built-in schema copy creates on the target and what it leaves out, by kind and name, so
  * that the operator knows before the load what the target will lack (views, functions, triggers,
- * policies...) and that {@code --pg-dump} copies them.
+ * policies...) and can create them itself (for instance from {@code pg_dump --schema-only} of the source).
  */
 public final class SchemaReport {
-    static final String NOT_COPIED = "not copied by the built-in schema copy; --pg-dump copies it";
+    static final String NOT_COPIED = "not copied by the built-in schema copy; create it on the target yourself (pg_dump --schema-only of the source has it)";
     static final String USED_NOT_CREATED = "used by the selected tables but not created by the built-in schema copy;"
-            + " create it on the target first, or use --pg-dump";
+            + " create it on the target first and load with --schema existing";
     static final String NOT_NEEDED = "not needed by the selected tables";
 
     private final List<Entry> copied;

@@ -81,8 +81,8 @@ public final class SourceSchema {
         try (Catalog catalog = Catalog.open(source)) {
             if (catalog.versionNum() < OLDEST_SOURCE_VERSION_NUM) {
                 throw new SQLException("the source runs PostgreSQL " + catalog.versionNum() / 10000 + ", and the"
-                        + " built-in schema copy reads the catalogs of PostgreSQL 13 or later; copy the schema"
-                        + " with --pg-dump, or create it on the target and use --schema existing", "0A000");
+                        + " built-in schema copy reads the catalogs of PostgreSQL 13 or later; create the schema on the"
+                        + " target (pg_dump --schema-only) and use --schema existing", "0A000");
             }
             return read(catalog, source, tableFilter);
         } finally {

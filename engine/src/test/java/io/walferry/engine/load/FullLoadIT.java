@@ -50,6 +50,27 @@ class FullLoadIT {
             "INSERT INTO measures (id, at, v) SELECT i, DATE '2025-06-01' + (i % 400), i / 3.0"
                     + " FROM generate_series(1, 2000) i",
             "INSERT INTO \"Odd Schema\".\"Order \"\"Lines\"\" café\" SELECT i, 'Ünïcode ' || i FROM generate_series(1, 50) i");
+    /** Every type family of design.md, values at their edges, a large TOASTed value, keys and indexes. */
+    private static final String TYPES = String.join(";\n",
+            "CREATE DOMAIN positive AS numeric CHECK (VALUE >= 0)",
+            "CREATE TYPE pair AS (a int, b text)",
+            "CREATE TABLE kinds (id int PRIMARY KEY, n numeric, p positive, ts timestamp, tz timestamptz, d date,"
+                    + " b bytea, j json, jb jsonb, r int4range, tr tstzrange, arr text[], pr pair, prs pair[], m mood,"
+                    + " big text, u uuid, f float8, CONSTRAINT kinds_n_check CHECK (n IS NOT NULL OR d IS NOT NULL))",
+            "CREATE UNIQUE INDEX kinds_u ON kinds (u)",
+            "CREATE INDEX kinds_expr ON kinds (md5(big)) WHERE id > 1",
+            "INSERT INTO kinds VALUES (1, 'NaN', 0, 'infinity', '-infinity', 'infinity', '\\x00ff', '{\"a\": [1, 2]}',"
+                    + " '{\"b\": null}', '[1,5)', '[2026-01-01,infinity)', ARRAY['x', NULL, 'z \"q\"'], ROW(1, 'o''k'),"
+                    + " ARRAY[ROW(2, NULL)::pair], 'happy', 'short', gen_random_uuid(), '-Infinity')",
+            "INSERT INTO kinds VALUES (2, 'Infinity', 12.5, '-infinity', 'infinity', '-infinity', '', '[]', '[]', 'empty',"
+                    + " 'empty', '{}', NULL, '{}', NULL, repeat(md5('x'), 70000), gen_random_uuid(), 'NaN')",
+            "INSERT INTO kinds VALUES (3, '-Infinity', NULL, '2026-11-22 10:00:00.123456', '2026-11-22 10:00:00+05:30',"
+                    + " '0001-01-01 BC', NULL, 'null', 'null', '(,)', NULL, NULL, ROW(NULL, NULL), NULL, 'sad', NULL, NULL, 1e308)",
+            "CREATE TABLE lines (id serial PRIMARY KEY, account bigint NOT NULL REFERENCES accounts (id),"
+                    + " kind int REFERENCES kinds (id), qty int CHECK (qty > 0))",
+            "CREATE INDEX lines_account ON lines (account, qty)",
+            "INSERT INTO lines (account, kind, qty) SELECT 1 + i % 3000, 1 + i % 3, 1 + i % 7 FROM generate_series(1, 5000) i");
+    private static final LoadSchema EXISTING = new ExistingSchema(SourceTables.selection(List.of(), List.of()));
     private static final String ODD = "\"Odd Schema\".\"Order \"\"Lines\"\" café\"";
     private static final List<String> TABLES = List.of("public.accounts", "public.big", "public.moods",
             "public.keyless", "public.measures", "\"Odd Schema\".\"Order \"\"Lines\"\" café\"");
@@ -63,7 +84,8 @@ class FullLoadIT {
         run(pair.source(), sourceDb, SCHEMA + ";\n" + DATA);
         run(pair.target(), targetDb, SCHEMA);
 
-        LoadResult result = new FullLoad(config(pair, sourceDb, targetDb, "kinds", 2, 256 * 1024), new ExistingSchema()).run();
+        String pipeline = "kinds_" + sourceVersion + "_" + targetVersion;
+        LoadResult result = new FullLoad(config(pair, sourceDb, targetDb, pipeline, 2, 256 * 1024), EXISTING).run();
 
         for (String table : TABLES) {
             assertThat(rows(pair.target(), targetDb, table)).as(table).isEqualTo(rows(pair.source(), sourceDb, table));
@@ -73,11 +95,41 @@ class FullLoadIT {
         assertThat(result.tables()).filteredOn(copy -> copy.name().equals("big")).singleElement()
                 .satisfies(copy -> assertThat(copy.sourceRows()).isEqualTo(20000));
         assertThat(result.laterSnapshots()).isEmpty();
-        assertThat(slotConfirmedLsn(pair.source(), sourceDb, "walferry_kinds")).isEqualTo(Lsn.format(result.slotLsn()));
+        assertThat(slotConfirmedLsn(pair.source(), sourceDb, "walferry_" + pipeline)).isEqualTo(Lsn.format(result.slotLsn()));
         assertThat(queryText(pair.target(), targetDb, "SELECT phase || ' ' || slot_lsn FROM walferry.load_state"))
                 .isEqualTo("done " + Lsn.format(result.slotLsn()));
-        assertThat(new FullLoad(config(pair, sourceDb, targetDb, "kinds", 2, 0), new ExistingSchema()).run().alreadyDone())
+        assertThat(new FullLoad(config(pair, sourceDb, targetDb, pipeline, 2, 0), EXISTING).run().alreadyDone())
                 .isTrue();
+    }
+
+    @ParameterizedTest(name = "PostgreSQL {0} -> {1}")
+    @CsvSource({"17, 17", "14, 17", "17, 18"})
+    void shouldCreateTheSchemaAndLoadEveryTypeIntoAnEmptyTarget(int sourceVersion, int targetVersion) throws Exception {
+        PgPair pair = TestPostgres.pair(sourceVersion, targetVersion);
+        String sourceDb = pair.source().createDatabase("load_schema");
+        String targetDb = pair.target().createDatabase("load_schema");
+        run(pair.source(), sourceDb, SCHEMA + ";\n" + DATA + ";\n" + TYPES);
+        List<String> tables = new ArrayList<>(TABLES);
+        tables.addAll(List.of("public.kinds", "public.lines"));
+
+        LoadResult result = new FullLoad(config(pair, sourceDb, targetDb, "schema_" + sourceVersion + "_" + targetVersion, 2, 256 * 1024),
+                new CopiedSchema(SourceTables.selection(List.of(), List.of()))).run();
+
+        for (String table : tables) {
+            assertThat(rows(pair.target(), targetDb, table)).as(table).isEqualTo(rows(pair.source(), sourceDb, table));
+        }
+        assertThat(result.tables()).hasSize(tables.size());
+        String definitions = "SELECT string_agg(c.conrelid::regclass || ' ' || c.conname || ' ' || pg_get_constraintdef(c.oid),"
+                + " E'\\n' ORDER BY c.conrelid::regclass::text, c.conname) FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace"
+                + " WHERE n.nspname IN ('public', 'Odd Schema') AND c.contype IN ('p', 'u', 'f', 'c', 'x')";
+        assertThat(queryText(pair.target(), targetDb, definitions)).isEqualTo(queryText(pair.source(), sourceDb, definitions));
+        String indexes = "SELECT string_agg(indexname, ',' ORDER BY indexname) FROM pg_indexes"
+                + " WHERE schemaname IN ('public', 'Odd Schema')";
+        assertThat(queryText(pair.target(), targetDb, indexes)).isEqualTo(queryText(pair.source(), sourceDb, indexes));
+        assertThat(queryText(pair.target(), targetDb, "SELECT last_value FROM lines_id_seq"))
+                .isEqualTo(queryText(pair.source(), sourceDb, "SELECT last_value FROM lines_id_seq"));
+        assertThat(queryText(pair.target(), targetDb, "SELECT count(*) FROM walferry.load_steps"
+                + " WHERE step LIKE 'analyze %'")).isEqualTo(String.valueOf(tables.size()));
     }
 
     @ParameterizedTest(name = "PostgreSQL {0} -> {1}")
@@ -89,7 +141,7 @@ class FullLoadIT {
         run(pair.source(), sourceDb, SCHEMA + ";\n" + DATA);
         run(pair.target(), targetDb, SCHEMA + ";\nINSERT INTO keyless VALUES (1, 'already here')");
 
-        assertThatThrownBy(() -> new FullLoad(config(pair, sourceDb, targetDb, "refuse", 2, 0), new ExistingSchema()).run())
+        assertThatThrownBy(() -> new FullLoad(config(pair, sourceDb, targetDb, "refuse", 2, 0), EXISTING).run())
                 .isInstanceOf(EngineException.class)
                 .hasMessageContaining("target tables already hold rows: public.keyless")
                 .hasMessageContaining("--truncate-target")
@@ -97,9 +149,9 @@ class FullLoadIT {
         assertThat(slotExists(pair.source(), sourceDb, "walferry_refuse")).isFalse();
 
         run(pair.target(), targetDb, "DROP TABLE moods");
-        assertThatThrownBy(() -> new FullLoad(config(pair, sourceDb, targetDb, "refuse", 2, 0), new ExistingSchema()).run())
+        assertThatThrownBy(() -> new FullLoad(config(pair, sourceDb, targetDb, "refuse", 2, 0), EXISTING).run())
                 .isInstanceOf(EngineException.class)
-                .hasMessageContaining("table public.moods does not exist");
+                .hasMessageContaining("table \"public\".\"moods\" is missing on the target");
     }
 
     @ParameterizedTest(name = "PostgreSQL {0} -> {1}")
@@ -114,7 +166,7 @@ class FullLoadIT {
         run(pair.target(), targetDb, SCHEMA + ";\nALTER TABLE " + ODD + " ADD CONSTRAINT no_49 CHECK (\"select\" <> 49)");
         LoadConfig config = config(pair, sourceDb, targetDb, "resume", 1, 0);
 
-        assertThatThrownBy(() -> new FullLoad(config, new ExistingSchema()).run())
+        assertThatThrownBy(() -> new FullLoad(config, EXISTING).run())
                 .isInstanceOf(EngineException.class)
                 .hasMessageContaining("copying Odd Schema.Order \"Lines\" café into " + ODD + " on the target failed")
                 .hasMessageContaining("no_49");
@@ -127,7 +179,7 @@ class FullLoadIT {
         run(pair.source(), sourceDb, "UPDATE " + ODD + " SET \"Mixed Case\" = 'changed' WHERE \"select\" <= 10;\n"
                 + "DELETE FROM " + ODD + " WHERE \"select\" = 50");
         run(pair.target(), targetDb, "ALTER TABLE " + ODD + " DROP CONSTRAINT no_49");
-        LoadResult result = new FullLoad(config, new ExistingSchema()).run();
+        LoadResult result = new FullLoad(config, EXISTING).run();
 
         assertThat(rows(pair.target(), targetDb, ODD)).isEqualTo(rows(pair.source(), sourceDb, ODD))
                 .contains("(1,changed)").hasSize(49);

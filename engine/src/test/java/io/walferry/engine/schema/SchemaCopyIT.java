@@ -164,8 +164,8 @@ class SchemaCopyIT {
                     .hasMessageStartingWith("the target refused the unique constraint \"public\".\"one_null\" on table"
                             + " \"public\".\"codes\": ERROR: syntax error")
                     .hasMessageEndingWith("(statement: ALTER TABLE \"public\".\"codes\" ADD CONSTRAINT \"one_null\""
-                            + " UNIQUE NULLS NOT DISTINCT (code)); create this object by hand, or copy the schema with"
-                            + " --pg-dump")
+                            + " UNIQUE NULLS NOT DISTINCT (code)); create this object on the target by hand and load with"
+                            + " --schema existing")
                     .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("42601");
         }
     }

@@ -46,6 +46,6 @@ class SchemaTextTest {
                 "  copied: table \"public\".\"a\"",
                 "  copied: table \"public\".\"b\"",
                 "  copied: index \"public\".\"a_x\" on table \"public\".\"a\"",
-                "  not copied: view public.v: not copied by the built-in schema copy; --pg-dump copies it");
+                "  not copied: view public.v: " + SchemaReport.NOT_COPIED);
     }
 }
