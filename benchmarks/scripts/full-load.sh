@@ -10,7 +10,7 @@
 # walferry/raw. Needs PostgreSQL server binaries (PGBIN), pgbench and pgcopydb; run as root (servers
 # run as the postgres user) or as a user that can run initdb.
 #
-#   PGBIN=/usr/lib/postgresql/15/bin SCALE=20 JOBS=2 FSYNC=on benchmarks/scripts/full-load.sh
+#   PGBIN=/usr/lib/postgresql/15/bin SCALE=20 JOBS=2 FSYNC=on [WALFERRY_ARGS=...] benchmarks/scripts/full-load.sh
 set -euo pipefail
 PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
 SCALE=${SCALE:-20}
@@ -56,7 +56,7 @@ want=$(sql $SRC bench "SELECT (SELECT count(*) FROM pgbench_accounts), (SELECT s
 "$PGBIN/createdb" -h 127.0.0.1 -p $DST -U postgres wf
 start=$(now)
 java -jar "$JAR" replicate --source "$src_url" --target "postgresql://postgres@127.0.0.1:$DST/wf" --pipeline bench \
-    --jobs "$JOBS" --exit-when-caught-up 2>"$BASE/walferry.log"
+    --jobs "$JOBS" ${WALFERRY_ARGS:-} --exit-when-caught-up 2>"$BASE/walferry.log"
 wf=$(echo "$(now) - $start" | bc)
 sql $SRC bench "SELECT pg_drop_replication_slot('walferry_bench')" >/dev/null
 sql $SRC bench "DROP PUBLICATION walferry_bench"

@@ -91,9 +91,10 @@ final class ReplicateCommand implements Callable<Integer> {
                     + " indexes built at once; each holds a connection to each side (default: ${DEFAULT-VALUE}).")
     int jobs;
 
-    @Option(names = "--split-tables-larger-than", paramLabel = "SIZE", defaultValue = "256MB",
+    @Option(names = "--split-tables-larger-than", paramLabel = "SIZE", defaultValue = "1GB",
             description = "Copy a table larger than this in page ranges of about this size, by parallel jobs"
-                    + " (PostgreSQL 14+ sources); 0 never splits (default: ${DEFAULT-VALUE}).")
+                    + " (PostgreSQL 14+ sources); 0 never splits (default: ${DEFAULT-VALUE}: smaller tables are"
+                    + " copied whole, which lets them be written frozen).")
     String splitSize;
 
     @Option(names = "--truncate-target", description = "Empty target tables that already hold rows before copying"

@@ -30,8 +30,6 @@ public record LoadConfig(String pipelineName, String slotName, String publicatio
                          ConnectionSpec target, List<TablePattern> includeTables, List<TablePattern> excludeTables,
                          int jobs, long splitBytes, boolean truncateTarget, boolean copyData, long progressIntervalMs) {
     public static final int MAX_JOBS = 64;
-    /** 256 MB: a table this large is worth spreading over jobs; smaller ones are copied whole. */
-    public static final long DEFAULT_SPLIT_BYTES = 256L * 1024 * 1024;
 
     public LoadConfig {
         includeTables = List.copyOf(includeTables);
