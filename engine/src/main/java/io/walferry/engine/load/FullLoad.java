@@ -184,7 +184,8 @@ public final class FullLoad {
                     + " tables only, never merging into existing rows: empty them, or run again with --truncate-target"
                     + " to have walferry empty them, or use --no-copy-data when the target already holds the data");
         }
-        LOG.warn("--truncate-target: {} will be emptied before their copy", String.join(", ", nonEmpty));
+        LOG.warn("--truncate-target: emptying target tables that hold rows before copying into them: {}",
+                String.join(", ", nonEmpty));
     }
 
     private static boolean exists(Connection sql, String qualified) throws SQLException {

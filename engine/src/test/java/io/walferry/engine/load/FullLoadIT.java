@@ -148,8 +148,17 @@ class FullLoadIT {
                 .satisfies(e -> assertThat(((EngineException) e).failure()).isEqualTo(Failure.TARGET_NOT_READY));
         assertThat(slotExists(pair.source(), sourceDb, "walferry_refuse")).isFalse();
 
-        run(pair.target(), targetDb, "DROP TABLE moods");
-        assertThatThrownBy(() -> new FullLoad(config(pair, sourceDb, targetDb, "refuse", 2, 0), EXISTING).run())
+        LoadConfig truncating = config(pair, sourceDb, targetDb, "refuse", 2, 0);
+        truncating = new LoadConfig(truncating.pipelineName(), truncating.slotName(), truncating.publicationName(),
+                truncating.source(), truncating.target(), List.of(), List.of(), 2, 0, true, true, 60_000);
+        new FullLoad(truncating, EXISTING).run();
+        assertThat(rows(pair.target(), targetDb, "public.keyless")).isEqualTo(rows(pair.source(), sourceDb, "public.keyless"))
+                .doesNotContain("(1,\"already here\")");
+        run(pair.source(), sourceDb, "SELECT pg_drop_replication_slot('walferry_refuse')");
+
+        String otherTarget = pair.target().createDatabase("load_refuse");
+        run(pair.target(), otherTarget, SCHEMA + ";\nDROP TABLE moods");
+        assertThatThrownBy(() -> new FullLoad(config(pair, sourceDb, otherTarget, "refuse", 2, 0), EXISTING).run())
                 .isInstanceOf(EngineException.class)
                 .hasMessageContaining("table \"public\".\"moods\" is missing on the target");
     }
