@@ -4,6 +4,8 @@ import io.walferry.applier.TransactionalApplier;
 import io.walferry.applier.session.ProgressTable;
 import io.walferry.applier.session.TargetConnector;
 import io.walferry.decoder.Lsn;
+import io.walferry.engine.EngineException;
+import io.walferry.engine.Failure;
 import io.walferry.engine.load.CopiedSchema;
 import io.walferry.engine.load.ExistingSchema;
 import io.walferry.engine.load.FullLoad;
@@ -80,6 +82,12 @@ final class LoadHandoff {
             }
             LoadState state = LoadState.read(sql, config.pipelineName());
             sql.commit();
+            if (state != null && state.phase() != LoadState.Phase.DONE) {
+                throw new EngineException(Failure.INVALID_INPUT, "pipeline \"" + config.pipelineName() + "\" has an"
+                        + " unfinished full load on " + target.describe() + " (phase " + state.phase().label() + "):"
+                        + " streaming now would leave tables half copied. Run replicate without --no-copy-data (and"
+                        + " with the same --schema) to finish the load, or start over with a new --pipeline name");
+            }
             Map<String, Long> later = state == null ? Map.of() : state.laterSnapshots();
             boolean streaming = true;
             for (long snapshotLsn : later.values()) {
