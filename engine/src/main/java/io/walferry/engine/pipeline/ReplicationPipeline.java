@@ -148,10 +148,19 @@ public final class ReplicationPipeline {
                 }
                 streamed = true;
                 backoff.reset();
-                end = reader.read(stream, new PgOutputDecoder(session.protocolVersion()), caughtUpLsn);
+                end = reader.read(stream, new PgOutputDecoder(session.protocolVersion()), caughtUpLsn,
+                        session.binary());
             } catch (RuntimeException | SQLException e) {
                 if (stream != null) {
                     stream.close();
+                }
+                if (e instanceof ValueFormat.TextValuesNeededException) {
+                    // Not a failure: nothing of that relation was published, and the next session
+                    // resends from the slot's confirmed position, where the applier skips what it has.
+                    LOG.warn("pipeline {}: {}; streaming in text from now on, from the slot's confirmed position",
+                            config.pipelineName(), e.getMessage());
+                    starter.useTextValues();
+                    continue;
                 }
                 if (!streamed || !SourceFailures.isTransient(e)) {
                     throw failAfterDraining(ring, e);

@@ -72,8 +72,11 @@ final class StreamReader {
      * Reads {@code sessionStream} until it ends.
      *
      * @param caughtUpLsn the LSN at which {@code --exit-when-caught-up} is satisfied, 0 for none
+     * @param binary      whether the session streams binary values: then a Relation with a column
+     *                    whose binary form cannot be applied ends it, unpublished
+     * @throws ValueFormat.TextValuesNeededException on such a Relation
      */
-    End read(SlotStream sessionStream, PgOutputDecoder decoder, long caughtUpLsn) throws SQLException {
+    End read(SlotStream sessionStream, PgOutputDecoder decoder, long caughtUpLsn, boolean binary) throws SQLException {
         this.stream = sessionStream;
         this.caughtUpLsn = caughtUpLsn;
         updateFeedback(System.nanoTime());
@@ -97,6 +100,13 @@ final class StreamReader {
             int length = payload.remaining();
             view.wrap(payload, payload.position(), length);
             MessageType type = decode(decoder, lsn, length);
+            if (binary && type == MessageType.RELATION) {
+                String uncovered = ValueFormat.uncoveredColumn(decoder.relation().relation());
+                if (uncovered != null) {
+                    throw new ValueFormat.TextValuesNeededException(uncovered
+                            + ", whose binary form walferry does not convert");
+                }
+            }
             if (tracker.track(decoder, type, lsn)) {
                 progress.committed(tracker.lastCommitEndLsn(), tracker.lastCommitTimeMicros());
             }
