@@ -33,11 +33,15 @@ import java.util.regex.Pattern;
  * @param slotReleaseWaitMs         how long to wait, at start, for an active slot to be released (the
  *                                  walsender of a previous walferry that was just killed) before
  *                                  reporting the slot in use
+ * @param receiveTimeoutMs          how long the reader waits for anything at all (data or keepalive)
+ *                                  from the source before it treats the connection as dead and
+ *                                  reconnects; it asks the server for a keepalive after a third of it
  */
 public record PipelineConfig(String pipelineName, ConnectionSpec source, List<TablePattern> includeTables,
                              List<TablePattern> excludeTables, int ringSize, int eventBufferBytes,
                              long statusIntervalMs, boolean exitWhenCaughtUp, long reconnectInitialBackoffMs,
-                             long reconnectMaxBackoffMs, long progressIntervalMs, long slotReleaseWaitMs) {
+                             long reconnectMaxBackoffMs, long progressIntervalMs, long slotReleaseWaitMs,
+                             long receiveTimeoutMs) {
     public static final String DEFAULT_PIPELINE_NAME = "default";
     public static final int MAX_NAME_LENGTH = 40;
     public static final int DEFAULT_RING_SIZE = 4096;
@@ -48,6 +52,10 @@ public record PipelineConfig(String pipelineName, ConnectionSpec source, List<Ta
     public static final long DEFAULT_RECONNECT_MAX_BACKOFF_MS = 30_000;
     public static final long DEFAULT_PROGRESS_INTERVAL_MS = 5_000;
     public static final long DEFAULT_SLOT_RELEASE_WAIT_MS = 5_000;
+    /** As PostgreSQL's own {@code wal_receiver_timeout} and {@code wal_sender_timeout} default. */
+    public static final long DEFAULT_RECEIVE_TIMEOUT_MS = 60_000;
+    /** Below this, a busy source could be taken for a dead one. */
+    public static final long MIN_RECEIVE_TIMEOUT_MS = 300;
     /** Prefix of the publication and slot names. */
     public static final String OBJECT_PREFIX = "walferry_";
 
@@ -76,6 +84,10 @@ public record PipelineConfig(String pipelineName, ConnectionSpec source, List<Ta
         requireRange("reconnectMaxBackoffMs", reconnectMaxBackoffMs, 1, Long.MAX_VALUE);
         requireRange("progressIntervalMs", progressIntervalMs, 1, Long.MAX_VALUE);
         requireRange("slotReleaseWaitMs", slotReleaseWaitMs, 0, Long.MAX_VALUE);
+        if (receiveTimeoutMs < MIN_RECEIVE_TIMEOUT_MS) {
+            throw new EngineException(Failure.INVALID_INPUT, "--receive-timeout " + receiveTimeoutMs + " ms (expected: "
+                    + MIN_RECEIVE_TIMEOUT_MS + " ms or more)");
+        }
     }
 
     private static void requireRange(String name, long value, long min, long max) {
@@ -88,7 +100,8 @@ public record PipelineConfig(String pipelineName, ConnectionSpec source, List<Ta
     public static PipelineConfig of(ConnectionSpec source) {
         return new PipelineConfig(DEFAULT_PIPELINE_NAME, source, List.of(), List.of(), DEFAULT_RING_SIZE,
                 DEFAULT_EVENT_BUFFER_BYTES, DEFAULT_STATUS_INTERVAL_MS, false, DEFAULT_RECONNECT_INITIAL_BACKOFF_MS,
-                DEFAULT_RECONNECT_MAX_BACKOFF_MS, DEFAULT_PROGRESS_INTERVAL_MS, DEFAULT_SLOT_RELEASE_WAIT_MS);
+                DEFAULT_RECONNECT_MAX_BACKOFF_MS, DEFAULT_PROGRESS_INTERVAL_MS, DEFAULT_SLOT_RELEASE_WAIT_MS,
+                DEFAULT_RECEIVE_TIMEOUT_MS);
     }
 
     /** The publication and slot name, {@code walferry_<pipelineName>}. */
@@ -107,47 +120,54 @@ public record PipelineConfig(String pipelineName, ConnectionSpec source, List<Ta
     public PipelineConfig withPipelineName(String name) {
         return new PipelineConfig(name, source, includeTables, excludeTables, ringSize, eventBufferBytes,
                 statusIntervalMs, exitWhenCaughtUp, reconnectInitialBackoffMs, reconnectMaxBackoffMs,
-                progressIntervalMs, slotReleaseWaitMs);
+                progressIntervalMs, slotReleaseWaitMs, receiveTimeoutMs);
     }
 
     public PipelineConfig withTables(List<TablePattern> include, List<TablePattern> exclude) {
         return new PipelineConfig(pipelineName, source, include, exclude, ringSize, eventBufferBytes,
                 statusIntervalMs, exitWhenCaughtUp, reconnectInitialBackoffMs, reconnectMaxBackoffMs,
-                progressIntervalMs, slotReleaseWaitMs);
+                progressIntervalMs, slotReleaseWaitMs, receiveTimeoutMs);
     }
 
     public PipelineConfig withRing(int size, int bufferBytes) {
         return new PipelineConfig(pipelineName, source, includeTables, excludeTables, size, bufferBytes,
                 statusIntervalMs, exitWhenCaughtUp, reconnectInitialBackoffMs, reconnectMaxBackoffMs,
-                progressIntervalMs, slotReleaseWaitMs);
+                progressIntervalMs, slotReleaseWaitMs, receiveTimeoutMs);
     }
 
     public PipelineConfig withStatusIntervalMs(long intervalMs) {
         return new PipelineConfig(pipelineName, source, includeTables, excludeTables, ringSize, eventBufferBytes,
                 intervalMs, exitWhenCaughtUp, reconnectInitialBackoffMs, reconnectMaxBackoffMs,
-                progressIntervalMs, slotReleaseWaitMs);
+                progressIntervalMs, slotReleaseWaitMs, receiveTimeoutMs);
     }
 
     public PipelineConfig withExitWhenCaughtUp(boolean exit) {
         return new PipelineConfig(pipelineName, source, includeTables, excludeTables, ringSize, eventBufferBytes,
                 statusIntervalMs, exit, reconnectInitialBackoffMs, reconnectMaxBackoffMs,
-                progressIntervalMs, slotReleaseWaitMs);
+                progressIntervalMs, slotReleaseWaitMs, receiveTimeoutMs);
     }
 
     public PipelineConfig withReconnectBackoff(long initialMs, long maxMs) {
         return new PipelineConfig(pipelineName, source, includeTables, excludeTables, ringSize, eventBufferBytes,
-                statusIntervalMs, exitWhenCaughtUp, initialMs, maxMs, progressIntervalMs, slotReleaseWaitMs);
+                statusIntervalMs, exitWhenCaughtUp, initialMs, maxMs, progressIntervalMs, slotReleaseWaitMs,
+                receiveTimeoutMs);
     }
 
     public PipelineConfig withProgressIntervalMs(long intervalMs) {
         return new PipelineConfig(pipelineName, source, includeTables, excludeTables, ringSize, eventBufferBytes,
                 statusIntervalMs, exitWhenCaughtUp, reconnectInitialBackoffMs, reconnectMaxBackoffMs,
-                intervalMs, slotReleaseWaitMs);
+                intervalMs, slotReleaseWaitMs, receiveTimeoutMs);
     }
 
     public PipelineConfig withSlotReleaseWaitMs(long waitMs) {
         return new PipelineConfig(pipelineName, source, includeTables, excludeTables, ringSize, eventBufferBytes,
                 statusIntervalMs, exitWhenCaughtUp, reconnectInitialBackoffMs, reconnectMaxBackoffMs,
-                progressIntervalMs, waitMs);
+                progressIntervalMs, waitMs, receiveTimeoutMs);
+    }
+
+    public PipelineConfig withReceiveTimeoutMs(long timeoutMs) {
+        return new PipelineConfig(pipelineName, source, includeTables, excludeTables, ringSize, eventBufferBytes,
+                statusIntervalMs, exitWhenCaughtUp, reconnectInitialBackoffMs, reconnectMaxBackoffMs,
+                progressIntervalMs, slotReleaseWaitMs, timeoutMs);
     }
 }

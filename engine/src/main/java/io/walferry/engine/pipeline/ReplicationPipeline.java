@@ -116,7 +116,7 @@ public final class ReplicationPipeline {
         ProgressLog progress = new ProgressLog(config.pipelineName(), config.progressIntervalMs(), config.ringSize(),
                 System.nanoTime());
         StreamReader reader = new StreamReader(ring, signals, handler, stop, tracker, position, progress,
-                config.statusIntervalMs());
+                config.statusIntervalMs(), config.receiveTimeoutMs());
         ReconnectBackoff backoff = new ReconnectBackoff(config.reconnectInitialBackoffMs(),
                 config.reconnectMaxBackoffMs());
         long caughtUpLsn = config.exitWhenCaughtUp() ? starter.caughtUpTarget() : 0;
@@ -151,7 +151,9 @@ public final class ReplicationPipeline {
                 end = reader.read(stream, new PgOutputDecoder(session.protocolVersion()), caughtUpLsn,
                         session.binary());
             } catch (RuntimeException | SQLException e) {
-                if (stream != null) {
+                if (stream != null && e instanceof SourceFailures.ReceiveTimeoutException) {
+                    stream.abandon();
+                } else if (stream != null) {
                     stream.close();
                 }
                 if (e instanceof ValueFormat.TextValuesNeededException) {
