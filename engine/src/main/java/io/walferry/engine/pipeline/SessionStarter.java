@@ -91,7 +91,7 @@ final class SessionStarter {
             requireReady(server, slot, spec);
             int protocolVersion = ProtocolVersions.negotiate(server, null, spec);
             String publication = PipelinePublication.ensure(sql, spec, config.publicationName(),
-                    config.includeTables(), config.excludeTables(), server.versionNum());
+                    config.includeTables(), config.excludeTables(), server.versionNum(), number == 1);
             ValueFormat.Choice format = textOnly
                     ? new ValueFormat.Choice(false, "an earlier session met a column it could not stream in binary")
                     : ValueFormat.choose(sql, config.publicationName(), server.versionNum());
