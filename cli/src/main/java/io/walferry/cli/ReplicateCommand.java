@@ -109,6 +109,11 @@ final class ReplicateCommand implements Callable<Integer> {
             description = "Exit 0 once every change committed on the source before the start is applied.")
     boolean exitWhenCaughtUp;
 
+    @Option(names = "--receive-timeout", paramLabel = "SECONDS", defaultValue = "60",
+            description = "Reconnect when nothing at all (no change, no keepalive) arrives from the source for this"
+                    + " long (default: ${DEFAULT-VALUE}).")
+    double receiveTimeoutSeconds;
+
     private final SourceEnvironment environment;
 
     ReplicateCommand() {
@@ -204,7 +209,8 @@ final class ReplicateCommand implements Callable<Integer> {
         return PipelineConfig.of(source.resolve(spec, environment))
                 .withPipelineName(pipeline)
                 .withTables(include, excluded)
-                .withExitWhenCaughtUp(exitWhenCaughtUp);
+                .withExitWhenCaughtUp(exitWhenCaughtUp)
+                .withReceiveTimeoutMs(Math.round(receiveTimeoutSeconds * 1000));
     }
 
     /** The full load's settings, or {@code null} when there is nothing to load ({@code --schema existing --no-copy-data}). */

@@ -85,12 +85,29 @@ final class CrashWorkload implements AutoCloseable {
     private final List<Thread> threads = new ArrayList<>();
     private volatile long deadlineNanos;
     private volatile boolean stopped;
+    private final boolean survivesRestarts;
+    private final java.util.concurrent.atomic.AtomicInteger reconnects = new java.util.concurrent.atomic.AtomicInteger();
     private long rolledBack;
 
     CrashWorkload(SourceDatabase source, Duration duration, long seed) {
+        this(source, duration, seed, false);
+    }
+
+    /**
+     * @param survivesRestarts when the source restarts, reconnect and go on (a transaction cut off
+     *                         by the restart may or may not have committed: the ledger then lacks it,
+     *                         so only whole-table comparisons hold)
+     */
+    CrashWorkload(SourceDatabase source, Duration duration, long seed, boolean survivesRestarts) {
         this.source = source;
         this.duration = duration;
         this.seed = seed;
+        this.survivesRestarts = survivesRestarts;
+    }
+
+    /** How often a client reconnected after losing its connection to a restarting source. */
+    int reconnects() {
+        return reconnects.get();
     }
 
     void start() {
@@ -158,14 +175,34 @@ final class CrashWorkload implements AutoCloseable {
     }
 
     private void run(Client work) {
-        try (Connection sql = source.server.connect(source.name)) {
-            sql.setAutoCommit(false);
-            while (!stopped && System.nanoTime() < deadlineNanos && failure.get() == null) {
-                work.transaction(sql);
+        while (!stopped && System.nanoTime() < deadlineNanos && failure.get() == null) {
+            try (Connection sql = source.server.connect(source.name)) {
+                sql.setAutoCommit(false);
+                while (!stopped && System.nanoTime() < deadlineNanos && failure.get() == null) {
+                    work.transaction(sql);
+                }
+            } catch (SQLException e) {
+                if (!survivesRestarts || !isConnectionLoss(e)) {
+                    failure.compareAndSet(null, e);
+                    return;
+                }
+                reconnects.incrementAndGet();
+                try {
+                    Thread.sleep(100); // the server is restarting: there is nothing to wait on
+                } catch (InterruptedException interrupted) {
+                    return;
+                }
+            } catch (Throwable e) {
+                failure.compareAndSet(null, e);
+                return;
             }
-        } catch (Throwable e) {
-            failure.compareAndSet(null, e);
         }
+    }
+
+    /** Connection failures and shutdown or startup of the server (SQLSTATE 08..., 57P01-57P03). */
+    private static boolean isConnectionLoss(SQLException e) {
+        String state = e.getSQLState();
+        return state != null && (state.startsWith("08") || state.startsWith("57P0"));
     }
 
     /** One kind of client on one connection: runs one transaction, then paces itself. */

@@ -95,6 +95,43 @@ class ReplicateCommandIT {
     }
 
     @Test
+    void shouldNarrowThePublicationToTheTablesOfEachRunAndRefuseToWidenIt() throws Exception {
+        try (ReplicaPair pair = new ReplicaPair(TestPostgres.pair(17, 17), "replicate_pubs", "it_pubs")) {
+            pair.schema("CREATE TABLE a (id int PRIMARY KEY)", "CREATE TABLE b (id int PRIMARY KEY)",
+                    "CREATE TABLE c (id int PRIMARY KEY)");
+            assertThat(CommandRun.run(pair.replicate("--tables", "a,b", "--exit-when-caught-up")).exitCode()).isZero();
+            pair.source.execute("INSERT INTO a VALUES (1)", "INSERT INTO b VALUES (1)", "INSERT INTO c VALUES (1)");
+
+            CommandRun widened = CommandRun.run(pair.replicate("--tables", "a,b,c", "--exit-when-caught-up"));
+            assertThat(widened.exitCode()).as(widened.toString()).isEqualTo(ExitCodes.USAGE);
+            assertThat(widened.stderr()).contains("\"public\".\"c\" matches --tables [a, b, c] but is"
+                    + " not in publication walferry_it_pubs")
+                    .contains("Copy its rows to the target, then run ALTER PUBLICATION \"walferry_it_pubs\" ADD TABLE"
+                            + " \"public\".\"c\" on the source and start walferry again; or leave it out with --exclude");
+            assertThat(publishedTables(pair)).isEqualTo(2);
+
+            CommandRun narrowed = CommandRun.run(pair.replicate("--tables", "a", "--exit-when-caught-up"));
+            assertThat(narrowed.exitCode()).as(narrowed.toString()).isZero();
+            assertThat(publishedTables(pair)).isEqualTo(1);
+            pair.assertSameRows("a", "b");
+            pair.source.execute("INSERT INTO a VALUES (2)", "INSERT INTO b VALUES (2)");
+            assertThat(CommandRun.run(pair.replicate("--tables", "a", "--exit-when-caught-up")).exitCode()).isZero();
+            pair.assertSameRows("a");
+            assertThat(ReplicaPair.rows(pair.target, "b")).as("b, no longer published, keeps its rows").containsExactly("(1)");
+            assertThat(ReplicaPair.rows(pair.target, "c")).isEmpty();
+
+            CommandRun all = CommandRun.run(pair.replicate("--exit-when-caught-up"));
+            assertThat(all.exitCode()).as(all.toString()).isEqualTo(ExitCodes.USAGE);
+            assertThat(all.stderr()).contains("publication walferry_it_pubs on").contains("publishes 1 tables (FOR TABLE),"
+                    + " but this run has no --tables or --exclude, which asks for all tables");
+        }
+    }
+
+    private static long publishedTables(ReplicaPair pair) throws Exception {
+        return pair.source.count("SELECT count(*) FROM pg_publication_tables WHERE pubname = 'walferry_it_pubs'");
+    }
+
+    @Test
     void shouldRefuseOptionsNotBuiltYet() {
         CommandRun run = CommandRun.run("replicate", "--source", "postgresql://a@h/db", "--target", "postgresql://a@h/db",
                 "--apply-mode", "batched");

@@ -14,12 +14,22 @@ import java.time.Duration;
 final class SourceDatabase implements AutoCloseable {
     final PgServer server;
     final String name;
-    final Connection sql;
+    Connection sql;
 
     SourceDatabase(PgServer server, String prefix) throws SQLException {
         this.server = server;
         this.name = server.createDatabase(prefix);
         this.sql = server.connect(name);
+    }
+
+    /** Opens {@link #sql} again, after the server restarted. */
+    void reconnect() throws SQLException {
+        try {
+            sql.close();
+        } catch (SQLException ignored) {
+            // the old session died with the server
+        }
+        sql = server.connect(name);
     }
 
     String url() {

@@ -68,4 +68,23 @@ public interface PgServer {
      * {@code embedded PostgreSQL 17.6 on localhost:54321}.
      */
     String describe();
+
+    /** Whether {@link #restart()} works here: on embedded servers, which the test kit runs itself. */
+    default boolean canRestart() {
+        return false;
+    }
+
+    /**
+     * Stops the server with a fast shutdown (every session is terminated, as in a real restart;
+     * slots and data stay) and starts it again on the same data directory and port, and returns once
+     * it accepts connections again. The server is shared: only a test that runs alone on it may do
+     * this (the test kit runs tests one at a time). Guard with {@link #canRestart()} and skip
+     * otherwise.
+     *
+     * @throws UnsupportedOperationException on Testcontainers and external servers
+     */
+    default void restart() {
+        throw new UnsupportedOperationException(describe() + " cannot be restarted by the test kit: only embedded"
+                + " servers can (WALFERRY_TEST_BACKEND=embedded); guard the test with assumeTrue(server.canRestart())");
+    }
 }

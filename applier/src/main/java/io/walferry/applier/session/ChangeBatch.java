@@ -4,6 +4,7 @@ import io.walferry.applier.ApplyException;
 import io.walferry.applier.ApplyFailure;
 import io.walferry.applier.sql.StatementPlan;
 import io.walferry.decoder.TupleData;
+import io.walferry.decoder.display.ExactBinaryTypes;
 import java.sql.BatchUpdateException;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -24,6 +25,7 @@ final class ChangeBatch {
     private final int maxRows;
     private final long maxChars;
     private final ArrayList<String> values = new ArrayList<>();
+    private final StringBuilder scratch = new StringBuilder(64);
     private StatementPlan plan;
     private PreparedStatement statement;
     private int rows;
@@ -43,7 +45,10 @@ final class ChangeBatch {
         return rows >= maxRows || chars >= maxChars;
     }
 
-    /** Binds one change's values (text, cast by the statement) and queues it. */
+    /**
+     * Binds one change's values as text, cast by the statement to the target column's type, and
+     * queues it. Binary values are turned into the text their type's output function writes first.
+     */
     void add(StatementPlan plan, PreparedStatement statement, TupleData oldTuple, TupleData newTuple) throws SQLException {
         this.plan = plan;
         this.statement = statement;
@@ -52,8 +57,13 @@ final class ChangeBatch {
             TupleData tuple = plan.parameterTuple(i) == StatementPlan.OLD_TUPLE ? oldTuple : newTuple;
             int column = plan.parameterColumn(i);
             byte kind = tuple.kind(column);
-            if (kind == TupleData.TEXT) {
-                String value = tuple.text(column);
+            if (kind == TupleData.TEXT || kind == TupleData.BINARY) {
+                String value = kind == TupleData.TEXT ? tuple.text(column) : binaryAsText(tuple, column, plan, i);
+                if (value == null) {
+                    statement.clearParameters();
+                    values.subList(rows * count, values.size()).clear();
+                    throw unreadable(plan, i, kind);
+                }
                 statement.setObject(i + 1, value, Types.OTHER);
                 values.add(value);
                 chars += value.length();
@@ -70,12 +80,29 @@ final class ChangeBatch {
         rows++;
     }
 
+    /**
+     * A binary value as the text its type's output function would write, which the statement's cast
+     * reads back as the same value ({@link ExactBinaryTypes}); {@code null} when its type is not one
+     * whose binary form converts exactly.
+     */
+    private String binaryAsText(TupleData tuple, int column, StatementPlan plan, int parameter) {
+        scratch.setLength(0);
+        if (!ExactBinaryTypes.appendText(tuple.buffer(), tuple.valueOffset(column), tuple.valueLength(column),
+                plan.parameterTypeOid(parameter), scratch)) {
+            return null;
+        }
+        return scratch.toString();
+    }
+
     private static ApplyException unreadable(StatementPlan plan, int parameter, byte kind) {
         String column = "column " + plan.parameterName(parameter) + " of " + plan.tableName();
         if (kind == TupleData.BINARY) {
             return new ApplyException(ApplyFailure.UNSUPPORTED_STREAM, column + " arrived in binary format"
-                    + " (" + plan.describeOperation() + "): the transactional applier reads text values only;"
-                    + " start the stream without the binary option");
+                    + " (" + plan.describeOperation() + ") with type OID "
+                    + Integer.toUnsignedString(plan.parameterTypeOid(parameter)) + ", whose binary form walferry"
+                    + " cannot convert exactly (or the bytes are not a value of it): stream this table with"
+                    + " text values (the pipeline asks for binary only while every published column has a"
+                    + " built-in type it converts exactly)");
         }
         return new ApplyException(ApplyFailure.UNSUPPORTED_STREAM, column + " arrived as a "
                 + TupleData.kindName(kind) + " value where " + plan.describeOperation() + " needs its value");

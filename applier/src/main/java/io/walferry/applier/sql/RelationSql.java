@@ -210,7 +210,7 @@ public final class RelationSql {
             }
         }
         if (written == 0) {
-            return sql.text(" DEFAULT VALUES").build(StatementPlan.Kind.INSERT, tableName);
+            return sql.text(" DEFAULT VALUES").build(StatementPlan.Kind.INSERT, shape);
         }
         sql.text(overriding ? ") OVERRIDING SYSTEM VALUE VALUES (" : ") VALUES (");
         written = 0;
@@ -220,7 +220,7 @@ public final class RelationSql {
                 sql.parameter(StatementPlan.NEW_TUPLE, i, shape.column(i).name(), typeName[i], rowMatch.identifies(i));
             }
         }
-        return sql.text(")").build(StatementPlan.Kind.INSERT, tableName);
+        return sql.text(")").build(StatementPlan.Kind.INSERT, shape);
     }
 
     private StatementPlan buildUpdate(BitSet shapeBits) {
@@ -248,13 +248,13 @@ public final class RelationSql {
                 sql.parameter(StatementPlan.NEW_TUPLE, i, shape.column(i).name(), typeName[i], false);
             }
         }
-        return sql.build(StatementPlan.Kind.UPDATE, tableName);
+        return sql.build(StatementPlan.Kind.UPDATE, shape);
     }
 
     private StatementPlan buildDelete(BitSet shapeBits) {
         StatementPlan.Builder sql = new StatementPlan.Builder().text("DELETE FROM ").text(dmlTarget).text(" WHERE ");
         rowMatch.append(sql, StatementPlan.OLD_TUPLE, shapeBits, unchangedBase(StatementPlan.OLD_TUPLE));
-        return sql.build(StatementPlan.Kind.DELETE, tableName);
+        return sql.build(StatementPlan.Kind.DELETE, shape);
     }
 
     private int unchangedBase(byte tuple) {

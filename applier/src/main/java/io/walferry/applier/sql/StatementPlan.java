@@ -1,5 +1,6 @@
 package io.walferry.applier.sql;
 
+import io.walferry.decoder.RelationInfo;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -26,21 +27,24 @@ public final class StatementPlan {
     private final String sql;
     private final byte[] parameterTuple;
     private final int[] parameterColumn;
+    private final int[] parameterTypeOid;
     private final String[] parameterName;
     private final boolean[] identifying;
 
-    private StatementPlan(Kind kind, String tableName, Builder builder) {
+    private StatementPlan(Kind kind, RelationInfo relation, Builder builder) {
         this.kind = kind;
-        this.tableName = tableName;
+        this.tableName = relation.qualifiedName();
         this.sql = builder.sql.toString();
         int count = builder.tuples.size();
         this.parameterTuple = new byte[count];
         this.parameterColumn = new int[count];
+        this.parameterTypeOid = new int[count];
         this.parameterName = new String[count];
         this.identifying = new boolean[count];
         for (int i = 0; i < count; i++) {
             parameterTuple[i] = builder.tuples.get(i);
             parameterColumn[i] = builder.columns.get(i);
+            parameterTypeOid[i] = relation.column(parameterColumn[i]).typeOid();
             parameterName[i] = builder.names.get(i);
             identifying[i] = builder.identifying.get(i);
         }
@@ -76,6 +80,14 @@ public final class StatementPlan {
     /** The column (index in the relation) whose value parameter {@code index} (0-based) takes. */
     public int parameterColumn(int index) {
         return parameterColumn[index];
+    }
+
+    /**
+     * The source's type OID of the column of parameter {@code index} (0-based), which says how to read
+     * a binary value of it.
+     */
+    public int parameterTypeOid(int index) {
+        return parameterTypeOid[index];
     }
 
     /** {@code UPDATE of public.orders}, for messages. */
@@ -154,8 +166,8 @@ public final class StatementPlan {
             return sql.length();
         }
 
-        StatementPlan build(Kind kind, String tableName) {
-            return new StatementPlan(kind, tableName, this);
+        StatementPlan build(Kind kind, RelationInfo relation) {
+            return new StatementPlan(kind, relation, this);
         }
     }
 }

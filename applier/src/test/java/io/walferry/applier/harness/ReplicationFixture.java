@@ -5,6 +5,7 @@ import io.walferry.applier.TransactionalApplier;
 import io.walferry.decoder.InsertMessage;
 import io.walferry.decoder.MessageType;
 import io.walferry.decoder.PgOutputDecoder;
+import io.walferry.decoder.display.ValueFormatter;
 import io.walferry.engine.pipeline.ApplyHandler;
 import io.walferry.engine.source.ConnectionSpec;
 import io.walferry.testkit.PgPair;
@@ -223,7 +224,8 @@ public final class ReplicationFixture implements AutoCloseable {
     }
 
     private static boolean isMarker(InsertMessage insert, long marker) {
-        return insert.relation().name().equals(MARKER_TABLE) && Long.toString(marker).equals(insert.newTuple().text(0));
+        return insert.relation().name().equals(MARKER_TABLE) && Long.toString(marker)
+                .equals(ValueFormatter.format(insert.newTuple(), 0, insert.relation().column(0).typeOid()));
     }
 
     private MessageType deliverOne(ApplyHandler handler) throws Exception {

@@ -187,7 +187,9 @@ public final class ValueFormatter {
             out.append("-infinity");
             return true;
         }
-        appendIsoDate(LocalDate.ofEpochDay((long) pgDays + PG_EPOCH_DAYS), out);
+        if (appendIsoDate(LocalDate.ofEpochDay((long) pgDays + PG_EPOCH_DAYS), out)) {
+            out.append(" BC");
+        }
         return true;
     }
 
@@ -354,14 +356,7 @@ public final class ValueFormatter {
                 out.append(i > 0 ? "." : "").append(b.getByte(off + 4 + i) & 0xFF);
             }
         } else if (family == 3) {
-            byte[] address = new byte[16];
-            b.getBytes(off + 4, address);
-            try {
-                String text = java.net.InetAddress.getByAddress(address).getHostAddress();
-                out.append(compressIpv6(text));
-            } catch (java.net.UnknownHostException e) {
-                return false;
-            }
+            appendIpv6(b, off + 4, out);
         } else {
             return false;
         }
@@ -372,26 +367,57 @@ public final class ValueFormatter {
         return true;
     }
 
-    /** Java prints IPv6 without :: compression; PostgreSQL compresses the longest zero run. */
-    private static String compressIpv6(String text) {
-        String[] groups = text.split(":");
-        int bestStart = -1;
+    /**
+     * IPv6 as PostgreSQL's {@code inet_net_ntop} writes it: groups in lower-case hex without leading
+     * zeros, the first longest run of two or more zero groups as {@code ::}, and the last 32 bits
+     * dotted for IPv4-compatible and IPv4-mapped addresses ({@code ::1.2.3.4}, {@code ::ffff:1.2.3.4}).
+     */
+    private static void appendIpv6(DirectBuffer b, int off, StringBuilder out) {
+        int[] words = new int[8];
+        for (int i = 0; i < 8; i++) {
+            words[i] = b.getShort(off + 2 * i, BE) & 0xFFFF;
+        }
+        int bestBase = -1;
         int bestLength = 0;
-        for (int i = 0; i < groups.length; i++) {
+        for (int i = 0; i < 8; ) {
+            if (words[i] != 0) {
+                i++;
+                continue;
+            }
             int j = i;
-            while (j < groups.length && groups[j].equals("0")) {
+            while (j < 8 && words[j] == 0) {
                 j++;
             }
-            if (j - i > bestLength && j - i > 1) {
-                bestStart = i;
+            if (j - i > bestLength) {
+                bestBase = i;
                 bestLength = j - i;
             }
+            i = j;
         }
-        if (bestStart < 0) {
-            return text;
+        if (bestLength < 2) {
+            bestBase = -1;
         }
-        String head = String.join(":", java.util.Arrays.copyOfRange(groups, 0, bestStart));
-        String tail = String.join(":", java.util.Arrays.copyOfRange(groups, bestStart + bestLength, groups.length));
-        return head + "::" + tail;
+        for (int i = 0; i < 8; i++) {
+            if (bestBase >= 0 && i >= bestBase && i < bestBase + bestLength) {
+                if (i == bestBase) {
+                    out.append(':');
+                }
+                continue;
+            }
+            if (i != 0) {
+                out.append(':');
+            }
+            if (i == 6 && bestBase == 0 && (bestLength == 6 || (bestLength == 7 && words[7] != 1)
+                    || (bestLength == 5 && words[5] == 0xFFFF))) {
+                for (int k = 12; k < 16; k++) {
+                    out.append(k > 12 ? "." : "").append(b.getByte(off + k) & 0xFF);
+                }
+                return;
+            }
+            out.append(Integer.toHexString(words[i]));
+        }
+        if (bestBase >= 0 && bestBase + bestLength == 8) {
+            out.append(':');
+        }
     }
 }

@@ -204,7 +204,7 @@ public final class FullLoad {
         server.requireLogicalReplication(config.source());
         dropStaleSlot(sourceSql, server);
         PipelinePublication.ensure(sourceSql, config.source(), config.publicationName(), config.includeTables(),
-                config.excludeTables(), server.versionNum());
+                config.excludeTables(), server.versionNum(), true);
         try (SnapshotSlot slot = SnapshotSlot.create(connector, config.slotName(), false, server.versionNum())) {
             setPhase(targetSql, LoadState.Phase.DATA, slot.consistentLsn());
             copyTables(slot, server, targetVersion, tables, config.truncateTarget());

@@ -33,6 +33,9 @@ import java.util.regex.Pattern;
  * @param slotReleaseWaitMs         how long to wait, at start, for an active slot to be released (the
  *                                  walsender of a previous walferry that was just killed) before
  *                                  reporting the slot in use
+ * @param receiveTimeoutMs          how long the reader waits for anything at all (data or keepalive)
+ *                                  from the source before it treats the connection as dead and
+ *                                  reconnects; it asks the server for a keepalive after a third of it
  * @param inProgressStreaming       whether to ask the server to stream large transactions before they
  *                                  commit (where the protocol has it). Off only while the applier skips
  *                                  some tables' changes by commit LSN (after a resumed load), which it
@@ -42,7 +45,7 @@ public record PipelineConfig(String pipelineName, ConnectionSpec source, List<Ta
                              List<TablePattern> excludeTables, int ringSize, int eventBufferBytes,
                              long statusIntervalMs, boolean exitWhenCaughtUp, long reconnectInitialBackoffMs,
                              long reconnectMaxBackoffMs, long progressIntervalMs, long slotReleaseWaitMs,
-                             boolean inProgressStreaming) {
+                             long receiveTimeoutMs, boolean inProgressStreaming) {
     public static final String DEFAULT_PIPELINE_NAME = "default";
     public static final int MAX_NAME_LENGTH = 40;
     public static final int DEFAULT_RING_SIZE = 4096;
@@ -53,6 +56,10 @@ public record PipelineConfig(String pipelineName, ConnectionSpec source, List<Ta
     public static final long DEFAULT_RECONNECT_MAX_BACKOFF_MS = 30_000;
     public static final long DEFAULT_PROGRESS_INTERVAL_MS = 5_000;
     public static final long DEFAULT_SLOT_RELEASE_WAIT_MS = 5_000;
+    /** As PostgreSQL's own {@code wal_receiver_timeout} and {@code wal_sender_timeout} default. */
+    public static final long DEFAULT_RECEIVE_TIMEOUT_MS = 60_000;
+    /** Below this, a busy source could be taken for a dead one. */
+    public static final long MIN_RECEIVE_TIMEOUT_MS = 300;
     /** Prefix of the publication and slot names. */
     public static final String OBJECT_PREFIX = "walferry_";
 
@@ -81,6 +88,10 @@ public record PipelineConfig(String pipelineName, ConnectionSpec source, List<Ta
         requireRange("reconnectMaxBackoffMs", reconnectMaxBackoffMs, 1, Long.MAX_VALUE);
         requireRange("progressIntervalMs", progressIntervalMs, 1, Long.MAX_VALUE);
         requireRange("slotReleaseWaitMs", slotReleaseWaitMs, 0, Long.MAX_VALUE);
+        if (receiveTimeoutMs < MIN_RECEIVE_TIMEOUT_MS) {
+            throw new EngineException(Failure.INVALID_INPUT, "--receive-timeout " + receiveTimeoutMs + " ms (expected: "
+                    + MIN_RECEIVE_TIMEOUT_MS + " ms or more)");
+        }
     }
 
     private static void requireRange(String name, long value, long min, long max) {
@@ -93,7 +104,8 @@ public record PipelineConfig(String pipelineName, ConnectionSpec source, List<Ta
     public static PipelineConfig of(ConnectionSpec source) {
         return new PipelineConfig(DEFAULT_PIPELINE_NAME, source, List.of(), List.of(), DEFAULT_RING_SIZE,
                 DEFAULT_EVENT_BUFFER_BYTES, DEFAULT_STATUS_INTERVAL_MS, false, DEFAULT_RECONNECT_INITIAL_BACKOFF_MS,
-                DEFAULT_RECONNECT_MAX_BACKOFF_MS, DEFAULT_PROGRESS_INTERVAL_MS, DEFAULT_SLOT_RELEASE_WAIT_MS, true);
+                DEFAULT_RECONNECT_MAX_BACKOFF_MS, DEFAULT_PROGRESS_INTERVAL_MS, DEFAULT_SLOT_RELEASE_WAIT_MS,
+                DEFAULT_RECEIVE_TIMEOUT_MS, true);
     }
 
     /** The publication and slot name, {@code walferry_<pipelineName>}. */
@@ -112,53 +124,60 @@ public record PipelineConfig(String pipelineName, ConnectionSpec source, List<Ta
     public PipelineConfig withPipelineName(String name) {
         return new PipelineConfig(name, source, includeTables, excludeTables, ringSize, eventBufferBytes,
                 statusIntervalMs, exitWhenCaughtUp, reconnectInitialBackoffMs, reconnectMaxBackoffMs,
-                progressIntervalMs, slotReleaseWaitMs, inProgressStreaming);
+                progressIntervalMs, slotReleaseWaitMs, receiveTimeoutMs, inProgressStreaming);
     }
 
     public PipelineConfig withTables(List<TablePattern> include, List<TablePattern> exclude) {
         return new PipelineConfig(pipelineName, source, include, exclude, ringSize, eventBufferBytes,
                 statusIntervalMs, exitWhenCaughtUp, reconnectInitialBackoffMs, reconnectMaxBackoffMs,
-                progressIntervalMs, slotReleaseWaitMs, inProgressStreaming);
+                progressIntervalMs, slotReleaseWaitMs, receiveTimeoutMs, inProgressStreaming);
     }
 
     public PipelineConfig withRing(int size, int bufferBytes) {
         return new PipelineConfig(pipelineName, source, includeTables, excludeTables, size, bufferBytes,
                 statusIntervalMs, exitWhenCaughtUp, reconnectInitialBackoffMs, reconnectMaxBackoffMs,
-                progressIntervalMs, slotReleaseWaitMs, inProgressStreaming);
+                progressIntervalMs, slotReleaseWaitMs, receiveTimeoutMs, inProgressStreaming);
     }
 
     public PipelineConfig withStatusIntervalMs(long intervalMs) {
         return new PipelineConfig(pipelineName, source, includeTables, excludeTables, ringSize, eventBufferBytes,
                 intervalMs, exitWhenCaughtUp, reconnectInitialBackoffMs, reconnectMaxBackoffMs,
-                progressIntervalMs, slotReleaseWaitMs, inProgressStreaming);
+                progressIntervalMs, slotReleaseWaitMs, receiveTimeoutMs, inProgressStreaming);
     }
 
     public PipelineConfig withExitWhenCaughtUp(boolean exit) {
         return new PipelineConfig(pipelineName, source, includeTables, excludeTables, ringSize, eventBufferBytes,
                 statusIntervalMs, exit, reconnectInitialBackoffMs, reconnectMaxBackoffMs,
-                progressIntervalMs, slotReleaseWaitMs, inProgressStreaming);
+                progressIntervalMs, slotReleaseWaitMs, receiveTimeoutMs, inProgressStreaming);
     }
 
     public PipelineConfig withReconnectBackoff(long initialMs, long maxMs) {
         return new PipelineConfig(pipelineName, source, includeTables, excludeTables, ringSize, eventBufferBytes,
-                statusIntervalMs, exitWhenCaughtUp, initialMs, maxMs, progressIntervalMs, slotReleaseWaitMs, inProgressStreaming);
+                statusIntervalMs, exitWhenCaughtUp, initialMs, maxMs, progressIntervalMs, slotReleaseWaitMs,
+                receiveTimeoutMs, inProgressStreaming);
     }
 
     public PipelineConfig withProgressIntervalMs(long intervalMs) {
         return new PipelineConfig(pipelineName, source, includeTables, excludeTables, ringSize, eventBufferBytes,
                 statusIntervalMs, exitWhenCaughtUp, reconnectInitialBackoffMs, reconnectMaxBackoffMs,
-                intervalMs, slotReleaseWaitMs, inProgressStreaming);
+                intervalMs, slotReleaseWaitMs, receiveTimeoutMs, inProgressStreaming);
     }
 
     public PipelineConfig withSlotReleaseWaitMs(long waitMs) {
         return new PipelineConfig(pipelineName, source, includeTables, excludeTables, ringSize, eventBufferBytes,
                 statusIntervalMs, exitWhenCaughtUp, reconnectInitialBackoffMs, reconnectMaxBackoffMs,
-                progressIntervalMs, waitMs, inProgressStreaming);
+                progressIntervalMs, waitMs, receiveTimeoutMs, inProgressStreaming);
+    }
+
+    public PipelineConfig withReceiveTimeoutMs(long timeoutMs) {
+        return new PipelineConfig(pipelineName, source, includeTables, excludeTables, ringSize, eventBufferBytes,
+                statusIntervalMs, exitWhenCaughtUp, reconnectInitialBackoffMs, reconnectMaxBackoffMs,
+                progressIntervalMs, slotReleaseWaitMs, timeoutMs, inProgressStreaming);
     }
 
     public PipelineConfig withInProgressStreaming(boolean streaming) {
         return new PipelineConfig(pipelineName, source, includeTables, excludeTables, ringSize, eventBufferBytes,
                 statusIntervalMs, exitWhenCaughtUp, reconnectInitialBackoffMs, reconnectMaxBackoffMs,
-                progressIntervalMs, slotReleaseWaitMs, streaming);
+                progressIntervalMs, slotReleaseWaitMs, receiveTimeoutMs, streaming);
     }
 }

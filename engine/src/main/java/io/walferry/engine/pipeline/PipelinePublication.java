@@ -35,11 +35,18 @@ public final class PipelinePublication {
     private PipelinePublication() {
     }
 
-    /** Creates the publication unless it exists; returns a description for the log. */
+    /**
+     * Creates the publication unless it exists; when it exists and {@code reconcile} is set (the first
+     * session of a run), brings it in line with the patterns ({@link #reconcile}). Returns a
+     * description for the log.
+     */
     public static String ensure(Connection connection, ConnectionSpec spec, String name, List<TablePattern> include,
-                         List<TablePattern> exclude, int serverVersionNum) {
+                                List<TablePattern> exclude, int serverVersionNum, boolean reconcile) {
         Boolean allTables = lookUp(connection, name);
         if (allTables != null) {
+            if (reconcile) {
+                reconcile(connection, spec, name, allTables, include, exclude);
+            }
             return "existing publication " + name + (allTables ? " (FOR ALL TABLES)" : " (FOR TABLE ...)");
         }
         String scope = include.isEmpty() && exclude.isEmpty()
@@ -58,6 +65,97 @@ public final class PipelinePublication {
         }
         LOG.info("created publication {} {} on {}", name, abbreviate(scope), spec.hostAndPort());
         return "new publication " + name + " (" + abbreviate(scope) + ")";
+    }
+
+    /**
+     * Compares an existing publication with what {@code --tables} and {@code --exclude} select now.
+     * <ul>
+     *   <li>Tables it holds that the patterns no longer select are dropped from it
+     *       ({@code ALTER PUBLICATION ... DROP TABLE}): their changes stop flowing from this point of
+     *       the WAL on, and the target keeps their rows as they are.</li>
+     *   <li>Tables the patterns select that it lacks are refused, before anything is changed: the
+     *       target does not hold their rows (a pipeline's full load copies the tables selected when it
+     *       starts, once), so streaming only their
+     *       later changes would leave them incomplete and make updates and deletes of older rows
+     *       fail. The error names them and the fix.</li>
+     *   <li>{@code FOR ALL TABLES} against patterns, or the other way round, is refused: PostgreSQL
+     *       cannot turn one kind into the other, and dropping and re-creating the publication under
+     *       a slot that still decodes older WAL makes decoding fail.</li>
+     * </ul>
+     */
+    static void reconcile(Connection connection, ConnectionSpec spec, String name, boolean allTables,
+                          List<TablePattern> include, List<TablePattern> exclude) {
+        boolean wantAll = include.isEmpty() && exclude.isEmpty();
+        if (allTables && wantAll) {
+            return;
+        }
+        String patterns = describePatterns(include, exclude);
+        if (allTables) {
+            throw new EngineException(Failure.INVALID_INPUT, "publication " + name + " on " + spec.hostAndPort()
+                    + " publishes ALL TABLES (this pipeline was started without --tables and --exclude), but this run"
+                    + " asks for " + patterns + ": a publication FOR ALL TABLES cannot be narrowed under its slot; run"
+                    + " without --tables and --exclude, or use a new --pipeline name");
+        }
+        List<String> published = publishedTables(connection, name);
+        if (wantAll) {
+            throw new EngineException(Failure.INVALID_INPUT, "publication " + name + " on " + spec.hostAndPort()
+                    + " publishes " + published.size() + " tables (FOR TABLE), but this run has no --tables or"
+                    + " --exclude, which asks for all tables: run with the --tables and --exclude the pipeline was"
+                    + " started with, or use a new --pipeline name");
+        }
+        List<String> wanted = matchingTables(connection, spec, include, exclude);
+        List<String> added = new ArrayList<>(wanted);
+        added.removeAll(published);
+        if (!added.isEmpty()) {
+            String list = String.join(", ", added);
+            throw new EngineException(Failure.INVALID_INPUT, abbreviate(list) + (added.size() == 1 ? " matches " : " match ")
+                    + patterns + " but " + (added.size() == 1 ? "is" : "are") + " not in publication " + name + " on "
+                    + spec.hostAndPort() + ": walferry would stream only " + (added.size() == 1 ? "its" : "their")
+                    + " changes from now on, while the target lacks the rows already there (the pipeline's full load"
+                    + " copied only the tables selected when it ran). Copy " + (added.size() == 1 ? "its" : "their") + " rows to the target, then run"
+                    + " ALTER PUBLICATION " + quote(name) + " ADD TABLE " + abbreviate(list) + " on the source and start"
+                    + " walferry again; or leave " + (added.size() == 1 ? "it" : "them") + " out with --exclude");
+        }
+        List<String> removed = new ArrayList<>(published);
+        removed.removeAll(wanted);
+        if (removed.isEmpty()) {
+            return;
+        }
+        String list = String.join(", ", removed);
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("ALTER PUBLICATION " + quote(name) + " DROP TABLE " + list);
+        } catch (SQLException e) {
+            throw SourceErrors.failed(e, "dropping " + abbreviate(list) + " from publication " + name + " on "
+                    + spec.hostAndPort(), "altering a publication needs ownership of it");
+        }
+        LOG.warn("dropped {} from publication {}: {} no longer match {}; from here on the target keeps their rows as"
+                + " they are", abbreviate(list), name, removed.size() == 1 ? "it does" : "they do", patterns);
+    }
+
+    /** The tables a FOR TABLE publication lists, quoted as {@link #matchingTables} quotes them. */
+    private static List<String> publishedTables(Connection connection, String name) {
+        List<String> tables = new ArrayList<>();
+        try (PreparedStatement query = connection.prepareStatement("SELECT n.nspname, c.relname"
+                + " FROM pg_catalog.pg_publication_rel r JOIN pg_catalog.pg_publication p ON p.oid = r.prpubid"
+                + " JOIN pg_catalog.pg_class c ON c.oid = r.prrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+                + " WHERE p.pubname = ? ORDER BY n.nspname, c.relname")) {
+            query.setString(1, name);
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    tables.add(quote(rows.getString(1)) + "." + quote(rows.getString(2)));
+                }
+            }
+        } catch (SQLException e) {
+            throw SourceErrors.failed(e, "listing the tables of publication " + name, null);
+        }
+        return tables;
+    }
+
+    private static String describePatterns(List<TablePattern> include, List<TablePattern> exclude) {
+        if (include.isEmpty() && exclude.isEmpty()) {
+            return "all tables";
+        }
+        return (include.isEmpty() ? "all tables" : "--tables " + include) + (exclude.isEmpty() ? "" : " --exclude " + exclude);
     }
 
     /** {@code puballtables} of the publication, or {@code null} when it does not exist. */

@@ -116,7 +116,7 @@ public final class ReplicationPipeline {
         ProgressLog progress = new ProgressLog(config.pipelineName(), config.progressIntervalMs(), config.ringSize(),
                 System.nanoTime());
         StreamReader reader = new StreamReader(ring, signals, handler, stop, tracker, position, progress,
-                config.statusIntervalMs());
+                config.statusIntervalMs(), config.receiveTimeoutMs());
         ReconnectBackoff backoff = new ReconnectBackoff(config.reconnectInitialBackoffMs(),
                 config.reconnectMaxBackoffMs());
         long caughtUpLsn = config.exitWhenCaughtUp() ? starter.caughtUpTarget() : 0;
@@ -148,10 +148,21 @@ public final class ReplicationPipeline {
                 }
                 streamed = true;
                 backoff.reset();
-                end = reader.read(stream, new PgOutputDecoder(session.protocolVersion()), caughtUpLsn);
+                end = reader.read(stream, new PgOutputDecoder(session.protocolVersion()), caughtUpLsn,
+                        session.binary());
             } catch (RuntimeException | SQLException e) {
-                if (stream != null) {
+                if (stream != null && e instanceof SourceFailures.ReceiveTimeoutException) {
+                    stream.abandon();
+                } else if (stream != null) {
                     stream.close();
+                }
+                if (e instanceof ValueFormat.TextValuesNeededException) {
+                    // Not a failure: nothing of that relation was published, and the next session
+                    // resends from the slot's confirmed position, where the applier skips what it has.
+                    LOG.warn("pipeline {}: {}; streaming in text from now on, from the slot's confirmed position",
+                            config.pipelineName(), e.getMessage());
+                    starter.useTextValues();
+                    continue;
                 }
                 if (!streamed || !SourceFailures.isTransient(e)) {
                     throw failAfterDraining(ring, e);

@@ -40,6 +40,9 @@ final class SessionStarter {
     private final ApplyRing ring;
     private final ApplierSignals signals;
     private final StopSignal stop;
+    /** Set once a binary session met a relation it could not stream in binary: text from then on. */
+    private boolean textOnly;
+    private Boolean lastBinary;
 
     SessionStarter(PipelineConfig config, SourceConnector connector, ApplyRing ring, ApplierSignals signals,
                    StopSignal stop) {
@@ -57,8 +60,14 @@ final class SessionStarter {
      * @param protocolVersion its pgoutput protocol version
      * @param slotConfirmedLsn the slot's confirmed position when the stream started
      * @param recordedLsn     the progress the handler recorded when it opened for this session
+     * @param binary          whether values come in binary ({@link ValueFormat})
      */
-    record Session(SlotStream stream, int protocolVersion, long slotConfirmedLsn, long recordedLsn) {
+    record Session(SlotStream stream, int protocolVersion, long slotConfirmedLsn, long recordedLsn, boolean binary) {
+    }
+
+    /** Starts every later session with text values ({@link ValueFormat.TextValuesNeededException}). */
+    void useTextValues() {
+        textOnly = true;
     }
 
     /**
@@ -81,9 +90,13 @@ final class SessionStarter {
             slot = SlotState.read(sql, slotName, server.versionNum());
             requireReady(server, slot, spec);
             int protocolVersion = ProtocolVersions.negotiate(server, null, spec);
-            options = streamOptions(protocolVersion);
             String publication = PipelinePublication.ensure(sql, spec, config.publicationName(),
-                    config.includeTables(), config.excludeTables(), server.versionNum());
+                    config.includeTables(), config.excludeTables(), server.versionNum(), number == 1);
+            ValueFormat.Choice format = textOnly
+                    ? new ValueFormat.Choice(false, "an earlier session met a column it could not stream in binary")
+                    : ValueFormat.choose(sql, config.publicationName(), server.versionNum());
+            logValueFormat(format);
+            options = streamOptions(protocolVersion, format.binary());
             if (!ring.publishOpen(number, protocolVersion, stop::isRequested) || !signals.awaitOpened(number,
                     () -> stop.isRequested() || !ring.isApplierAlive(), APPLIER_CHECK_MS)) {
                 return null;
@@ -120,7 +133,16 @@ final class SessionStarter {
             // so the pipeline has state from now on and a lost slot is never silently replaced.
             ring.publishSlotCreated(slotConfirmed, stop::isRequested);
         }
-        return new Session(stream, options.protoVersion(), slotConfirmed, recorded);
+        return new Session(stream, options.protoVersion(), slotConfirmed, recorded, options.binary());
+    }
+
+    /** Logs the value format at the first session and whenever it changes. */
+    private void logValueFormat(ValueFormat.Choice format) {
+        if (lastBinary == null || lastBinary != format.binary()) {
+            LOG.info("pipeline {}: values streamed in {}: {}", config.pipelineName(),
+                    format.binary() ? "binary" : "text", format.reason());
+        }
+        lastBinary = format.binary();
     }
 
     /**
@@ -136,13 +158,13 @@ final class SessionStarter {
 
     /**
      * pgoutput options: the highest protocol version, streaming of in-progress transactions where
-     * the version has it ({@code parallel} for 4, so that Stream Abort carries its LSN), text values,
-     * no logical decoding messages, no two-phase decoding.
+     * the version has it ({@code parallel} for 4, so that Stream Abort carries its LSN), binary or
+     * text values ({@link ValueFormat}), no logical decoding messages, no two-phase decoding.
      */
-    StreamOptions streamOptions(int protocolVersion) {
+    StreamOptions streamOptions(int protocolVersion, boolean binary) {
         String streaming = !config.inProgressStreaming() ? null
                 : protocolVersion >= 4 ? "parallel" : protocolVersion >= 2 ? "on" : null;
-        return new StreamOptions(protocolVersion, List.of(config.publicationName()), false, streaming, false, false);
+        return new StreamOptions(protocolVersion, List.of(config.publicationName()), false, streaming, binary, false);
     }
 
     /**

@@ -3,6 +3,7 @@ package io.walferry.engine.pipeline;
 import io.walferry.decoder.Lsn;
 import io.walferry.engine.EngineException;
 import io.walferry.engine.Failure;
+import io.walferry.engine.source.ReceiveWatch;
 import io.walferry.engine.source.SourceConnector;
 import io.walferry.engine.source.SourceErrors;
 import io.walferry.engine.stream.PgoutputStream;
@@ -30,10 +31,12 @@ final class SlotStream extends PgoutputStream {
     private static final Logger LOG = LoggerFactory.getLogger(SlotStream.class);
 
     private final long createdAtLsn;
+    private final ReceiveWatch watch;
 
-    private SlotStream(PGConnection connection, PGReplicationStream stream, long createdAtLsn) {
+    private SlotStream(PGConnection connection, PGReplicationStream stream, long createdAtLsn, ReceiveWatch watch) {
         super(connection, stream);
         this.createdAtLsn = createdAtLsn;
+        this.watch = watch;
     }
 
     /**
@@ -42,10 +45,12 @@ final class SlotStream extends PgoutputStream {
      */
     static SlotStream open(SourceConnector connector, String slotName, boolean create, int serverVersionNum,
                            StreamOptions options, long statusIntervalMs) {
-        PGConnection connection = connector.openReplication();
+        ReceiveWatch watch = new ReceiveWatch();
+        PGConnection connection = connector.openReplication(watch);
         try {
             long createdAt = create ? createSlot((Connection) connection, slotName, serverVersionNum) : 0;
-            return new SlotStream(connection, start(connection, slotName, options, statusIntervalMs, null), createdAt);
+            return new SlotStream(connection, start(connection, slotName, options, statusIntervalMs, null), createdAt,
+                    watch);
         } catch (RuntimeException e) {
             closeQuietly(connection);
             throw e;
@@ -85,6 +90,19 @@ final class SlotStream extends PgoutputStream {
     /** Sends a status update now, with the confirmed position (and asks the server for a reply). */
     void sendStatusNow() throws SQLException {
         stream.forceUpdateStatus();
+    }
+
+    /** When the connection last received anything (data or keepalive); see {@link ReceiveWatch}. */
+    ReceiveWatch receiveWatch() {
+        return watch;
+    }
+
+    /**
+     * Closes the connection without ending the stream first: ending it waits for the server's
+     * answer, which a dead connection never sends.
+     */
+    void abandon() {
+        closeQuietly(connection);
     }
 
     /** Ends the stream (CopyDone) and closes the connection; logs rather than throws. */

@@ -42,10 +42,23 @@ final class SourceFailures {
      * The source ended the replication stream without an error (a walsender that exited cleanly,
      * a server shutting down), or a slot in use when reconnecting: worth another attempt.
      */
-    static final class StreamEndedException extends RuntimeException {
+    static class StreamEndedException extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
         StreamEndedException(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * Nothing at all arrived from the source for the receive timeout, although the reader asked for
+     * a keepalive: the connection is taken for dead (a network that drops packets, a walsender that
+     * hangs). Transient: the stream is abandoned and the pipeline reconnects.
+     */
+    static final class ReceiveTimeoutException extends StreamEndedException {
+        private static final long serialVersionUID = 1L;
+
+        ReceiveTimeoutException(String message) {
             super(message);
         }
     }

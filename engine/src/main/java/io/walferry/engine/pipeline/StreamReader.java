@@ -6,6 +6,7 @@ import io.walferry.decoder.MessageType;
 import io.walferry.decoder.PgOutputDecoder;
 import io.walferry.engine.EngineException;
 import io.walferry.engine.Failure;
+import io.walferry.engine.source.ReceiveWatch;
 import io.walferry.engine.stream.StopSignal;
 import java.nio.ByteBuffer;
 import java.sql.SQLException;
@@ -48,6 +49,8 @@ final class StreamReader {
     private final ConfirmedPosition position;
     private final ProgressLog progress;
     private final long statusIntervalNanos;
+    private final long receiveTimeoutNanos;
+    private final long probeNanos;
     private final UnsafeBuffer view = new UnsafeBuffer(new byte[0]);
 
     private SlotStream stream;
@@ -55,9 +58,11 @@ final class StreamReader {
     private long nextFeedbackNanos;
     private long nextForcedStatusNanos;
     private int emptyPolls;
+    private long lastProbeNanos;
 
     StreamReader(ApplyRing ring, ApplierSignals signals, ApplyHandler handler, StopSignal stop,
-                 TransactionTracker tracker, ConfirmedPosition position, ProgressLog progress, long statusIntervalMs) {
+                 TransactionTracker tracker, ConfirmedPosition position, ProgressLog progress, long statusIntervalMs,
+                 long receiveTimeoutMs) {
         this.ring = ring;
         this.signals = signals;
         this.handler = handler;
@@ -66,16 +71,22 @@ final class StreamReader {
         this.position = position;
         this.progress = progress;
         this.statusIntervalNanos = statusIntervalMs * 1_000_000L;
+        this.receiveTimeoutNanos = receiveTimeoutMs * 1_000_000L;
+        this.probeNanos = receiveTimeoutNanos / 3;
     }
 
     /**
      * Reads {@code sessionStream} until it ends.
      *
      * @param caughtUpLsn the LSN at which {@code --exit-when-caught-up} is satisfied, 0 for none
+     * @param binary      whether the session streams binary values: then a Relation with a column
+     *                    whose binary form cannot be applied ends it, unpublished
+     * @throws ValueFormat.TextValuesNeededException on such a Relation
      */
-    End read(SlotStream sessionStream, PgOutputDecoder decoder, long caughtUpLsn) throws SQLException {
+    End read(SlotStream sessionStream, PgOutputDecoder decoder, long caughtUpLsn, boolean binary) throws SQLException {
         this.stream = sessionStream;
         this.caughtUpLsn = caughtUpLsn;
+        lastProbeNanos = System.nanoTime();
         updateFeedback(System.nanoTime());
         while (true) {
             End end = checkEnd();
@@ -88,6 +99,7 @@ final class StreamReader {
             ByteBuffer payload = stream.readPending();
             long now = System.nanoTime();
             if (payload == null) {
+                checkAlive(now);
                 updateFeedback(now);
                 pauseWhenIdle();
                 continue;
@@ -97,6 +109,13 @@ final class StreamReader {
             int length = payload.remaining();
             view.wrap(payload, payload.position(), length);
             MessageType type = decode(decoder, lsn, length);
+            if (binary && type == MessageType.RELATION) {
+                String uncovered = ValueFormat.uncoveredColumn(decoder.relation().relation());
+                if (uncovered != null) {
+                    throw new ValueFormat.TextValuesNeededException(uncovered
+                            + ", whose binary form walferry does not convert");
+                }
+            }
             if (tracker.track(decoder, type, lsn)) {
                 progress.committed(tracker.lastCommitEndLsn(), tracker.lastCommitTimeMicros());
             }
@@ -108,6 +127,30 @@ final class StreamReader {
             if (now - nextFeedbackNanos >= 0) {
                 updateFeedback(now);
             }
+        }
+    }
+
+    /**
+     * The receive timeout. A walsender whose client reports regularly sends nothing while it has
+     * nothing to send, so after a third of the timeout in silence the reader asks for a keepalive
+     * (a status update with the reply flag); when nothing at all has arrived for the whole timeout,
+     * the connection is dead. Checked on empty polls only: while the ring is full the reader does
+     * not read, and whatever arrived meanwhile is read (and noted) by the next poll.
+     */
+    private void checkAlive(long now) throws SQLException {
+        ReceiveWatch watch = stream.receiveWatch();
+        if (!watch.watching()) {
+            return;
+        }
+        long silentNanos = now - watch.lastReceiveNanos();
+        if (silentNanos >= receiveTimeoutNanos) {
+            throw new SourceFailures.ReceiveTimeoutException("nothing received from the source for "
+                    + silentNanos / 1_000_000 + " ms, not even a keepalive it was asked for (receive timeout "
+                    + receiveTimeoutNanos / 1_000_000 + " ms): the connection is taken for dead");
+        }
+        if (silentNanos >= probeNanos && now - lastProbeNanos >= probeNanos) {
+            lastProbeNanos = now;
+            stream.sendStatusNow();
         }
     }
 

@@ -4,6 +4,7 @@ import io.walferry.engine.EngineException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.Properties;
 import org.postgresql.PGConnection;
 import org.postgresql.util.PSQLState;
 import org.slf4j.Logger;
@@ -43,9 +44,20 @@ public final class SourceConnector {
      * (privilege, {@code max_wal_senders}), and is reported as the source not being ready.
      */
     public PGConnection openReplication() {
+        return openReplication(null);
+    }
+
+    /**
+     * A logical replication connection whose socket reports every receipt to {@code watch} (unless
+     * the connection string names a socket factory of its own), as {@link #openReplication()}.
+     */
+    public PGConnection openReplication(ReceiveWatch watch) {
         LOG.debug("opening a replication connection to {}", spec);
+        Properties properties = spec.replicationProperties();
+        String key = watch != null && properties.getProperty("socketFactory") == null
+                ? watch.register(properties) : null;
         try {
-            Connection connection = DriverManager.getConnection(spec.jdbcUrl(), spec.replicationProperties());
+            Connection connection = DriverManager.getConnection(spec.jdbcUrl(), properties);
             return connection.unwrap(PGConnection.class);
         } catch (SQLException e) {
             if (e.getSQLState() != null && e.getSQLState().equals(PSQLState.CONNECTION_UNABLE_TO_CONNECT.getState())) {
@@ -55,6 +67,10 @@ public final class SourceConnector {
                     "user \"" + spec.user() + "\" needs the REPLICATION attribute (ALTER ROLE " + spec.user()
                             + " REPLICATION), a free walsender (max_wal_senders) and a pg_hba.conf line for database \""
                             + spec.database() + "\"");
+        } finally {
+            if (key != null) {
+                ReceiveWatch.unregister(key);
+            }
         }
     }
 }

@@ -120,6 +120,19 @@ final class PipelineFixture implements AutoCloseable {
         }
     }
 
+    /** Sessions on the source named after the pipeline (its connections), other than process {@code exceptPid}. */
+    long sessionsOfPipeline(int exceptPid) throws SQLException {
+        try (Connection connection = connectSource(); PreparedStatement query = connection.prepareStatement(
+                "SELECT count(*) FROM pg_stat_activity WHERE application_name = ? AND pid <> ?")) {
+            query.setString(1, slotName());
+            query.setInt(2, exceptPid);
+            try (ResultSet row = query.executeQuery()) {
+                row.next();
+                return row.getLong(1);
+            }
+        }
+    }
+
     /** pg_stat_replication's {@code write_lsn} or {@code flush_lsn} of the pipeline's walsender, 0 when none. */
     long walsenderLsn(String column) throws SQLException {
         try (Connection connection = connectSource(); PreparedStatement query = connection.prepareStatement(

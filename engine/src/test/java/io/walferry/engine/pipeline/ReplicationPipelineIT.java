@@ -262,6 +262,49 @@ class ReplicationPipelineIT {
     }
 
     @Test
+    void shouldReconnectWhenNothingArrivesForTheReceiveTimeoutAndLoseNothing() throws Exception {
+        try (PipelineFixture fixture = PipelineFixture.create(NEWEST, "pipeline_silent")) {
+            fixture.source("CREATE TABLE items (id bigint PRIMARY KEY)");
+            TargetTableHandler handler = fixture.handler();
+            PipelineResult result;
+            try (PipelineRunner runner = new PipelineRunner(fixture.config().withReceiveTimeoutMs(1_500), handler)) {
+                fixture.awaitStreaming();
+                fixture.sourceTransaction("INSERT INTO items SELECT generate_series(1, 10)");
+                Await.until("10 rows are applied", TIMEOUT, () -> fixture.appliedCount() == 10);
+                int walsender = fixture.slotActivePid();
+                // A negative to prove, so a plain wait: an idle but live stream, whose walsender sends
+                // nothing unless asked, lasts twice the receive timeout without a reconnect.
+                Thread.sleep(3_000);
+                assertThat(handler.openedWith()).as("sessions opened by an idle, live stream").hasSize(1);
+                assertThat(fixture.slotActivePid()).isEqualTo(walsender);
+                // A walsender that stops answering, as over a network that silently drops packets:
+                // no FIN, no reset, no keepalive.
+                signal("STOP", walsender);
+                try {
+                    fixture.sourceTransaction("INSERT INTO items SELECT generate_series(11, 20)");
+                    Await.until("the pipeline gives up on the silent connection and connects again", TIMEOUT,
+                            () -> fixture.sessionsOfPipeline(walsender) > 0);
+                } finally {
+                    signal("CONT", walsender);
+                }
+                Await.until("20 rows are applied", TIMEOUT, () -> fixture.appliedCount() == 20);
+                Await.until("a new walsender streams", TIMEOUT,
+                        () -> fixture.slotActivePid() != 0 && fixture.slotActivePid() != walsender);
+                result = runner.stop();
+            }
+
+            assertThat(result.reconnects()).isGreaterThanOrEqualTo(1);
+            assertThat(fixture.targetLong("SELECT count(DISTINCT id) FROM applied")).isEqualTo(20);
+            assertThat(fixture.appliedCount()).isEqualTo(20);
+        }
+    }
+
+    private static void signal(String name, int pid) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + name, Integer.toString(pid)).inheritIO().start();
+        assertThat(kill.waitFor()).as("kill -%s %d", name, pid).isZero();
+    }
+
+    @Test
     void shouldRefuseToCreateANewSlotForAPipelineWithState() throws Exception {
         try (PipelineFixture fixture = PipelineFixture.create(NEWEST, "pipeline_lost")) {
             fixture.source("CREATE TABLE items (id bigint PRIMARY KEY)");

@@ -3,7 +3,9 @@ package io.walferry.engine.pipeline;
 import io.walferry.decoder.Lsn;
 import io.walferry.decoder.MessageType;
 import io.walferry.decoder.PgOutputDecoder;
+import io.walferry.decoder.RelationInfo;
 import io.walferry.decoder.TupleData;
+import io.walferry.decoder.display.ValueFormatter;
 import io.walferry.testkit.PgServer;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -111,13 +113,13 @@ final class TargetTableHandler implements ApplyHandler {
                 skipping = Lsn.compare(decoder.begin().finalLsn(), durableLsn) < 0;
                 break;
             case INSERT:
-                row(lsn, "insert", decoder.insert().newTuple());
+                row(lsn, "insert", decoder.insert().relation(), decoder.insert().newTuple());
                 break;
             case UPDATE:
-                row(lsn, "update", decoder.update().newTuple());
+                row(lsn, "update", decoder.update().relation(), decoder.update().newTuple());
                 break;
             case DELETE:
-                row(lsn, "delete", decoder.delete().oldTuple());
+                row(lsn, "delete", decoder.delete().relation(), decoder.delete().oldTuple());
                 break;
             case COMMIT:
                 delivered.add(new Delivered(type, lsn, decoder.commit().endLsn()));
@@ -150,12 +152,13 @@ final class TargetTableHandler implements ApplyHandler {
         }
     }
 
-    private void row(long lsn, String kind, TupleData tuple) throws Exception {
+    private void row(long lsn, String kind, RelationInfo relation, TupleData tuple) throws Exception {
         delivered.add(new Delivered(decoder.message().type(), lsn, 0));
         if (skipping) {
             return;
         }
-        long id = Long.parseLong(tuple.text(0));
+        // The pipeline streams binary values when every published column allows it.
+        long id = Long.parseLong(ValueFormatter.format(tuple, 0, relation.column(0).typeOid()));
         rowHook.beforeRow(id);
         batch.add(new long[] {lsn, id});
         batchKinds.add(kind);

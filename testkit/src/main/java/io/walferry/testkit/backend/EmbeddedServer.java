@@ -1,6 +1,7 @@
 package io.walferry.testkit.backend;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import io.zonky.test.db.postgres.util.LinuxUtils;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -10,7 +11,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,12 +39,18 @@ final class EmbeddedServer implements AutoCloseable {
 
     private final EmbeddedPostgres postgres;
     private final PgServerEndpoint endpoint;
+    private final Path dataDirectory;
+    private final Path binDirectory;
     private final Path logFile;
 
-    private EmbeddedServer(EmbeddedPostgres postgres, PgServerEndpoint endpoint, Path logFile) {
+    private EmbeddedServer(EmbeddedPostgres postgres, PgServerEndpoint endpoint, Path dataDirectory,
+                           Path binDirectory, Path logFile) {
         this.postgres = postgres;
         this.endpoint = endpoint;
+        this.dataDirectory = dataDirectory;
+        this.binDirectory = binDirectory;
         this.logFile = logFile;
+        endpoint.allowRestart(this::restart);
     }
 
     /** Starts a server of {@code major} in {@code role}, on a free loopback port. */
@@ -74,7 +83,7 @@ final class EmbeddedServer implements AutoCloseable {
                 new ServerAddress("localhost", port, SUPERUSER, null, "postgres", null), "embedded");
             LOG.info("started {} as {} in {} ms (data directory {}, server log {})", endpoint.describe(),
                 role.label(), (System.nanoTime() - startNanos) / 1_000_000, dataDirectory, logFile);
-            return new EmbeddedServer(postgres, endpoint, logFile);
+            return new EmbeddedServer(postgres, endpoint, dataDirectory, binDirectory(postgres), logFile);
         } catch (IOException | SQLException | RuntimeException e) {
             postgres.close();
             throw e;
@@ -122,6 +131,54 @@ final class EmbeddedServer implements AutoCloseable {
                     + served + ", expected " + dataDirectory + ")");
             }
         }
+    }
+
+    /**
+     * Where zonky unpacked the binaries: {@code pg_config}'s {@code BINDIR}, which a relocatable
+     * build derives from the running server's own executable.
+     */
+    private static Path binDirectory(EmbeddedPostgres postgres) throws SQLException {
+        try (Connection connection = postgres.getPostgresDatabase().getConnection();
+             Statement statement = connection.createStatement();
+             ResultSet row = statement.executeQuery("SELECT setting FROM pg_catalog.pg_config WHERE name = 'BINDIR'")) {
+            row.next();
+            return Path.of(row.getString(1));
+        }
+    }
+
+    /**
+     * {@code pg_ctl restart -m fast -w}: the server stops as on a real restart (sessions terminated,
+     * a shutdown checkpoint) and starts again with the options it was started with
+     * ({@code postmaster.opts}: the same port and settings). Its output goes on into the same log.
+     */
+    private void restart() throws IOException {
+        long startNanos = System.nanoTime();
+        List<String> command = new ArrayList<>();
+        if (LinuxUtils.isUnshareAvailable()) {
+            // As zonky does: PostgreSQL refuses to run as root, and in a user namespace it is not.
+            command.addAll(List.of("unshare", "-U"));
+        }
+        command.addAll(List.of(binDirectory.resolve("pg_ctl").toString(), "-D", dataDirectory.toString(),
+                "-m", "fast", "-w", "-t", Long.toString(STARTUP_WAIT.toSeconds()), "restart"));
+        Process pgCtl = new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+            .start();
+        try {
+            if (!pgCtl.waitFor(STARTUP_WAIT.toSeconds() * 2, TimeUnit.SECONDS)) {
+                pgCtl.destroyForcibly();
+                throw new IOException("pg_ctl restart of " + endpoint.describe() + " did not finish; last lines of "
+                    + logFile + ":\n" + tail(logFile));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while restarting " + endpoint.describe(), e);
+        }
+        if (pgCtl.exitValue() != 0) {
+            throw new IOException("pg_ctl restart of " + endpoint.describe() + " exited with " + pgCtl.exitValue()
+                + "; last lines of " + logFile + ":\n" + tail(logFile));
+        }
+        LOG.info("restarted {} in {} ms", endpoint.describe(), (System.nanoTime() - startNanos) / 1_000_000);
     }
 
     /** The server as tests see it. */

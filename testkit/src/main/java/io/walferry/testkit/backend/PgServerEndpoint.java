@@ -1,6 +1,8 @@
 package io.walferry.testkit.backend;
 
 import io.walferry.testkit.PgServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -31,6 +33,12 @@ public final class PgServerEndpoint implements PgServer {
     private final String versionText;
     private final AtomicInteger databaseCounter = new AtomicInteger();
     private final Set<String> createdDatabases = ConcurrentHashMap.newKeySet();
+    private volatile Restarter restarter;
+
+    /** Restarts a server the backend runs itself. */
+    interface Restarter {
+        void restart() throws IOException;
+    }
 
     private PgServerEndpoint(ServerAddress address, String origin, int majorVersion, String versionText) {
         this.address = address;
@@ -56,6 +64,30 @@ public final class PgServerEndpoint implements PgServer {
             // server_version may carry a packager suffix: "17.6 (Debian 17.6-1.pgdg120+1)".
             String versionText = row.getString(2).split(" ", 2)[0];
             return new PgServerEndpoint(address, origin, versionNumber / 10_000, versionText);
+        }
+    }
+
+    /** Makes {@link #restart()} work, through the backend that runs the server. */
+    void allowRestart(Restarter how) {
+        this.restarter = how;
+    }
+
+    @Override
+    public boolean canRestart() {
+        return restarter != null;
+    }
+
+    @Override
+    public void restart() {
+        Restarter how = restarter;
+        if (how == null) {
+            PgServer.super.restart();
+            return;
+        }
+        try {
+            how.restart();
+        } catch (IOException e) {
+            throw new UncheckedIOException("restarting " + describe() + " failed: " + e.getMessage(), e);
         }
     }
 
