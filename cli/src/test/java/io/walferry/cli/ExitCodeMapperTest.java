@@ -19,8 +19,9 @@ class ExitCodeMapperTest {
         assertThat(ExitCodeMapper.exitCode(new EngineException(Failure.CANNOT_CONNECT, "x"))).isEqualTo(3);
         assertThat(ExitCodeMapper.exitCode(new EngineException(Failure.SOURCE_NOT_READY, "x"))).isEqualTo(4);
         assertThat(ExitCodeMapper.exitCode(new EngineException(Failure.PROTOCOL, "x"))).isEqualTo(5);
+        assertThat(ExitCodeMapper.exitCode(new EngineException(Failure.TARGET_NOT_READY, "x"))).isEqualTo(6);
         for (Failure failure : Failure.values()) {
-            assertThat(ExitCodeMapper.exitCode(new EngineException(failure, "x"))).isBetween(2, 5);
+            assertThat(ExitCodeMapper.exitCode(new EngineException(failure, "x"))).as(failure.name()).isBetween(2, 6);
         }
     }
 

@@ -94,6 +94,38 @@ class ReplicateCommandIT {
         }
     }
 
+    /**
+     * The server invalidates the slot (max_slot_wal_keep_size exceeded while walferry is stopped):
+     * walferry stops with exit 4, says so, and creates no new slot. The setting is server-wide, so
+     * the test sets it only for as long as it takes to invalidate this slot, and resets it.
+     */
+    @Test
+    void shouldStopWithExitCode4WhenTheServerInvalidatedTheSlot() throws Exception {
+        try (ReplicaPair pair = new ReplicaPair(TestPostgres.pair(17, 17), "replicate_invalid", "it_invalid")) {
+            pair.schema("CREATE TABLE t (id int PRIMARY KEY, pad text)");
+            assertThat(CommandRun.run(pair.replicate("--exit-when-caught-up")).exitCode()).isZero();
+            try {
+                pair.source.execute("ALTER SYSTEM SET max_slot_wal_keep_size = '1MB'", "SELECT pg_reload_conf()");
+                for (int round = 0; round < 20 && pair.source.count("SELECT count(*) FROM pg_replication_slots"
+                        + " WHERE slot_name = 'walferry_it_invalid' AND wal_status = 'lost'") == 0; round++) {
+                    pair.source.execute("INSERT INTO t SELECT g, repeat('w', 500) FROM generate_series("
+                            + (round * 5000 + 1) + ", " + (round * 5000 + 5000) + ") g", "SELECT pg_switch_wal()",
+                            "CHECKPOINT");
+                }
+            } finally {
+                pair.source.execute("ALTER SYSTEM RESET max_slot_wal_keep_size", "SELECT pg_reload_conf()");
+            }
+            assertThat(pair.source.count("SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'walferry_it_invalid'"
+                    + " AND wal_status = 'lost'")).as("the server invalidated the slot").isEqualTo(1);
+
+            CommandRun run = CommandRun.run(pair.replicate("--exit-when-caught-up"));
+
+            assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCodes.SOURCE_NOT_READY);
+            assertThat(run.stderr()).contains("replication slot walferry_it_invalid").contains("was invalidated by the"
+                    + " server").contains("pg_drop_replication_slot('walferry_it_invalid')");
+        }
+    }
+
     @Test
     void shouldNarrowThePublicationToTheTablesOfEachRunAndRefuseToWidenIt() throws Exception {
         try (ReplicaPair pair = new ReplicaPair(TestPostgres.pair(17, 17), "replicate_pubs", "it_pubs")) {
