@@ -25,6 +25,10 @@ final class ReplicaPair implements AutoCloseable {
         this.pipeline = pipeline;
     }
 
+    String pipelineName() {
+        return pipeline;
+    }
+
     /** Runs the same DDL on both sides. */
     void schema(String... statements) throws SQLException {
         source.execute(statements);

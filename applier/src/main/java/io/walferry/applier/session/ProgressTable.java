@@ -91,6 +91,24 @@ public final class ProgressTable {
         }
     }
 
+    /**
+     * Deletes every lane's row of the pipeline, in the caller's transaction; returns how many went.
+     * A missing table counts as nothing to delete.
+     */
+    public static int remove(Connection connection, String pipeline) throws SQLException {
+        try (Statement statement = connection.createStatement();
+             ResultSet exists = statement.executeQuery(EXISTS)) {
+            exists.next();
+            if (!exists.getBoolean(1)) {
+                return 0;
+            }
+        }
+        try (PreparedStatement delete = connection.prepareStatement("DELETE FROM " + TABLE + " WHERE pipeline = ?")) {
+            delete.setString(1, pipeline);
+            return delete.executeUpdate();
+        }
+    }
+
     /** Creates the table and this lane's row when missing, reads the row, and commits. */
     public Progress open(Connection connection) throws SQLException {
         try (Statement statement = connection.createStatement();

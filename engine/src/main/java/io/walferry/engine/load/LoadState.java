@@ -191,6 +191,28 @@ public final class LoadState {
         }
     }
 
+    /**
+     * Deletes the pipeline's load records, in the caller's transaction; returns how many rows went.
+     * Missing tables count as nothing to delete.
+     */
+    public static int remove(Connection target, String pipeline) throws SQLException {
+        int removed = 0;
+        for (String table : new String[] {"walferry.load_steps", "walferry.load_tables", "walferry.load_state"}) {
+            try (Statement statement = target.createStatement();
+                 ResultSet exists = statement.executeQuery("SELECT pg_catalog.to_regclass('" + table + "') IS NOT NULL")) {
+                exists.next();
+                if (!exists.getBoolean(1)) {
+                    continue;
+                }
+            }
+            try (PreparedStatement delete = target.prepareStatement("DELETE FROM " + table + " WHERE pipeline = ?")) {
+                delete.setString(1, pipeline);
+                removed += delete.executeUpdate();
+            }
+        }
+        return removed;
+    }
+
     static String key(String schema, String name) {
         return schema + '\u0000' + name;
     }
