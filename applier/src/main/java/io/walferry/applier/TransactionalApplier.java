@@ -54,6 +54,8 @@ public final class TransactionalApplier implements ApplyHandler {
     public static final int LANE = 0;
 
     private static final Logger LOG = LoggerFactory.getLogger(TransactionalApplier.class);
+    /** The schema of walferry's state, on every server it writes to. */
+    private static final String STATE_SCHEMA = "walferry";
 
     private final TargetConnector connector;
     private final String pipelineName;
@@ -152,7 +154,7 @@ public final class TransactionalApplier implements ApplyHandler {
             case COMMIT -> onCommit(decoder.commit());
             case INSERT -> {
                 TargetSession session = sessionForChange(decoder.insert().xid(), type);
-                if (session != null && !coveredByCopy(decoder.insert().relation())) {
+                if (session != null && !skipped(decoder.insert().relation())) {
                     applyChange(session, type);
                 }
             }
@@ -162,7 +164,7 @@ public final class TransactionalApplier implements ApplyHandler {
                 TargetSession session = sessionForChange(xid, type);
                 RelationInfo relation = type == MessageType.UPDATE ? decoder.update().relation()
                         : type == MessageType.DELETE ? decoder.delete().relation() : null;
-                if (session != null && (relation == null || !coveredByCopy(relation))) {
+                if (session != null && (relation == null || !skipped(relation))) {
                     applyChange(session, type);
                 }
             }
@@ -186,7 +188,7 @@ public final class TransactionalApplier implements ApplyHandler {
                 case INSERT -> session.insert(decoder.insert());
                 case UPDATE -> session.update(decoder.update());
                 case DELETE -> session.delete(decoder.delete());
-                default -> session.truncate(decoder.truncate(), this::coveredByCopy);
+                default -> session.truncate(decoder.truncate(), this::skipped);
             }
         } catch (ApplyException e) {
             deferOrThrow(block, e);
@@ -214,6 +216,15 @@ public final class TransactionalApplier implements ApplyHandler {
             throw outOfOrder(type.displayName() + " arrived outside a transaction (expected: after BEGIN or STREAM START)");
         }
         return skipping ? null : main;
+    }
+
+    /**
+     * Whether a change of {@code relation} is not applied: walferry's own state on the source (schema
+     * {@code walferry}: the source was itself a walferry target, and a publication FOR ALL TABLES
+     * carries it), which must never overwrite the target's, or a change a resumed load's copy holds.
+     */
+    private boolean skipped(RelationInfo relation) {
+        return STATE_SCHEMA.equals(relation.namespace()) || coveredByCopy(relation);
     }
 
     /**

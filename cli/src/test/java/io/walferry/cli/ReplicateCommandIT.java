@@ -95,6 +95,29 @@ class ReplicateCommandIT {
     }
 
     /**
+     * A source that was itself a walferry target has schema walferry, and a publication FOR ALL
+     * TABLES carries its changes: they are never applied (they would overwrite the target's own state).
+     */
+    @Test
+    void shouldNeverApplyChangesToWalferrysOwnSchema() throws Exception {
+        try (ReplicaPair pair = new ReplicaPair(TestPostgres.pair(17, 17), "replicate_state", "it_state")) {
+            pair.schema("CREATE TABLE t (id int PRIMARY KEY)");
+            pair.source.execute("CREATE SCHEMA walferry", "CREATE TABLE walferry.apply_progress (pipeline text, lane int,"
+                    + " end_lsn pg_lsn, commit_lsn pg_lsn, source_xid bigint, applied_at timestamptz)");
+            assertThat(CommandRun.run(pair.replicate("--exit-when-caught-up")).exitCode()).isZero();
+            pair.source.execute("INSERT INTO walferry.apply_progress VALUES ('it_state', 0, 'FFFFFFFF/0', '0/0', 1, now())",
+                    "INSERT INTO t VALUES (1)", "TRUNCATE walferry.apply_progress");
+
+            CommandRun run = CommandRun.run(pair.replicate("--exit-when-caught-up"));
+
+            assertThat(run.exitCode()).as(run.toString()).isZero();
+            pair.assertSameRows("t");
+            assertThat(pair.target.count("SELECT count(*) FROM walferry.apply_progress WHERE pipeline = 'it_state'"
+                    + " AND end_lsn < 'FFFFFFFF/0'")).as("the target's own progress row, untouched").isEqualTo(1);
+        }
+    }
+
+    /**
      * The server invalidates the slot (max_slot_wal_keep_size exceeded while walferry is stopped):
      * walferry stops with exit 4, says so, and creates no new slot. The setting is server-wide, so
      * the test sets it only for as long as it takes to invalidate this slot, and resets it.
