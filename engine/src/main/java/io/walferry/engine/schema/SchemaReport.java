@@ -41,7 +41,11 @@ public final class SchemaReport {
         }
     }
 
-    SchemaReport(List<Entry> copied, List<Entry> notCopied) {
+    /**
+     * A report of other schema copies ({@code pg_dump}'s): {@code copied} in the order they were
+     * created, {@code notCopied} each with its reason.
+     */
+    public SchemaReport(List<Entry> copied, List<Entry> notCopied) {
         this.copied = List.copyOf(copied);
         this.notCopied = List.copyOf(notCopied);
     }
