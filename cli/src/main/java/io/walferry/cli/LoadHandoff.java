@@ -13,10 +13,13 @@ import io.walferry.engine.load.LoadConfig;
 import io.walferry.engine.load.LoadResult;
 import io.walferry.engine.load.LoadSchema;
 import io.walferry.engine.load.LoadState;
+import io.walferry.engine.load.PgDumpOrCopiedSchema;
+import io.walferry.engine.load.PgDumpSchema;
 import io.walferry.engine.load.SourceTables;
 import io.walferry.engine.pipeline.PipelineConfig;
 import io.walferry.engine.load.TargetFailures;
 import io.walferry.engine.source.ConnectionSpec;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Map;
@@ -47,11 +50,17 @@ final class LoadHandoff {
     private final PipelineConfig config;
     private final ConnectionSpec target;
     private final String schemaMode;
+    private final String pgDump;
 
-    LoadHandoff(PipelineConfig config, ConnectionSpec target, String schemaMode) {
+    /**
+     * @param schemaMode {@code copy} or {@code existing}
+     * @param pgDump     {@code --pg-dump}: a path, {@code none}, or null to look for one
+     */
+    LoadHandoff(PipelineConfig config, ConnectionSpec target, String schemaMode, String pgDump) {
         this.config = config;
         this.target = target;
         this.schemaMode = schemaMode;
+        this.pgDump = pgDump;
     }
 
     /** Runs the load when {@code load} is given and the pipeline has not streamed yet, then hands off. */
@@ -109,6 +118,12 @@ final class LoadHandoff {
 
     private LoadSchema schema(LoadConfig load) {
         BiPredicate<String, String> tables = SourceTables.selection(load.includeTables(), load.excludeTables());
-        return schemaMode.equals("existing") ? new ExistingSchema(tables) : new CopiedSchema(tables);
+        if (schemaMode.equals("existing")) {
+            return new ExistingSchema(tables);
+        }
+        if (pgDump == null) {
+            return new PgDumpOrCopiedSchema(load);
+        }
+        return pgDump.equals("none") ? new CopiedSchema(tables) : PgDumpSchema.using(Path.of(pgDump), load);
     }
 }

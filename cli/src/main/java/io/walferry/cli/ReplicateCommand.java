@@ -77,10 +77,17 @@ final class ReplicateCommand implements Callable<Integer> {
     List<String> exclude = new ArrayList<>();
 
     @Option(names = "--schema", paramLabel = "MODE", defaultValue = "copy",
-            description = "How the target's tables come about on a new pipeline: 'copy' (default) creates them from"
-                    + " the source's catalogs (keys, indexes and constraints after the data); 'existing' uses the"
+            description = "How the target's tables come about on a new pipeline: 'copy' (default) creates them with"
+                    + " pg_dump when one can dump the source (views, functions, triggers, policies come along), else"
+                    + " from the source's catalogs (keys, indexes and constraints after the data); 'existing' uses the"
                     + " target's tables, which must match the source's column by column.")
     String schema;
+
+    @Option(names = "--pg-dump", paramLabel = "PATH",
+            description = "The pg_dump for --schema copy (its version at least the source's), or 'none' for the"
+                    + " built-in copy. Default: the first pg_dump on PATH or in /usr/lib/postgresql/N/bin (newest"
+                    + " first) that can dump the source, when every table is selected; else the built-in copy.")
+    String pgDump;
 
     @Option(names = "--no-copy-data", description = "Do not copy existing rows: stream only the changes committed"
             + " after the pipeline's slot is created (the target already holds the data).")
@@ -129,7 +136,7 @@ final class ReplicateCommand implements Callable<Integer> {
         common.applyLogging();
         PipelineConfig config = config();
         ConnectionSpec targetSpec = target.resolve(spec, environment);
-        LoadHandoff.Handoff handoff = new LoadHandoff(config, targetSpec, schema).run(load(config, targetSpec));
+        LoadHandoff.Handoff handoff = new LoadHandoff(config, targetSpec, schema, pgDump).run(load(config, targetSpec));
         config = config.withInProgressStreaming(handoff.inProgressStreaming());
         AtomicReference<ReplicationPipeline> running = new AtomicReference<>();
         StopFlag stopped = new StopFlag();
@@ -193,6 +200,10 @@ final class ReplicateCommand implements Callable<Integer> {
         if (!schema.equals("existing") && !schema.equals("copy")) {
             throw new ParameterException(spec.commandLine(), "--schema " + schema + " is not a schema mode (expected:"
                     + " copy, or existing)");
+        }
+        if (pgDump != null && !schema.equals("copy")) {
+            throw new ParameterException(spec.commandLine(), "--pg-dump " + pgDump + " applies to --schema copy only:"
+                    + " leave it out with --schema " + schema);
         }
         if (!applyMode.equals("transactional")) {
             throw new ParameterException(spec.commandLine(), "--apply-mode " + applyMode + " is not available yet"

@@ -37,18 +37,7 @@ public final class CopiedSchema implements LoadSchema {
     /** The tables must not exist yet, and the target's version must take every statement. */
     @Override
     public void verify(Connection source, Connection target, List<LoadTable> tables) throws SQLException {
-        List<String> problems = new ArrayList<>();
-        for (LoadTable table : tables) {
-            try (PreparedStatement query = target.prepareStatement("SELECT pg_catalog.to_regclass(?) IS NOT NULL")) {
-                query.setString(1, table.qualified());
-                try (ResultSet row = query.executeQuery()) {
-                    row.next();
-                    if (row.getBoolean(1)) {
-                        problems.add("table " + table.displayName() + " already exists on the target");
-                    }
-                }
-            }
-        }
+        List<String> problems = existingTables(target, tables);
         int targetMajor;
         try (Statement statement = target.createStatement();
              ResultSet row = statement.executeQuery("SELECT current_setting('server_version_num')::int / 10000")) {
@@ -63,6 +52,26 @@ public final class CopiedSchema implements LoadSchema {
                     + " (they must match the source's column by column); otherwise drop them, or choose the tables with"
                     + " --tables/--exclude");
         }
+    }
+
+    /**
+     * One sentence per table of {@code tables} that exists on the target already: a schema copy
+     * creates every table, and never into one that is there.
+     */
+    static List<String> existingTables(Connection target, List<LoadTable> tables) throws SQLException {
+        List<String> existing = new ArrayList<>();
+        for (LoadTable table : tables) {
+            try (PreparedStatement query = target.prepareStatement("SELECT pg_catalog.to_regclass(?) IS NOT NULL")) {
+                query.setString(1, table.qualified());
+                try (ResultSet row = query.executeQuery()) {
+                    row.next();
+                    if (row.getBoolean(1)) {
+                        existing.add("table " + table.displayName() + " already exists on the target");
+                    }
+                }
+            }
+        }
+        return existing;
     }
 
     @Override

@@ -11,6 +11,7 @@ import java.util.Objects;
  * What the built-in schema copy creates on the target and what it leaves out, by kind and name, so
  * that the operator knows before the load what the target will lack (views, functions, triggers,
  * policies...) and can create them itself (for instance from {@code pg_dump --schema-only} of the source).
+ * The load's pg_dump mode reports in the same form ({@link #SchemaReport(List, List)}).
  */
 public final class SchemaReport {
     static final String NOT_COPIED = "not copied by the built-in schema copy; create it on the target yourself (pg_dump --schema-only of the source has it)";
@@ -41,7 +42,11 @@ public final class SchemaReport {
         }
     }
 
-    SchemaReport(List<Entry> copied, List<Entry> notCopied) {
+    /**
+     * A report of other schema copies ({@code pg_dump}'s): {@code copied} in the order they were
+     * created, {@code notCopied} each with its reason.
+     */
+    public SchemaReport(List<Entry> copied, List<Entry> notCopied) {
         this.copied = List.copyOf(copied);
         this.notCopied = List.copyOf(notCopied);
     }
