@@ -24,7 +24,7 @@ import java.util.List;
  * cannot create or change anything on either server. Runs on the caller's thread.
  */
 public final class Preflight {
-    /** How many objects the {@code not_copied} finding names before it says "...". */
+    /** How many objects the {@code not_copied} finding names before it says "and N more". */
     private static final int NOT_COPIED_LISTED = 5;
 
     private Preflight() {
@@ -119,11 +119,11 @@ public final class Preflight {
             names.add(entry.kind() + " " + entry.name());
         }
         if (!names.isEmpty()) {
-            findings.add(Finding.info("not_copied", "", names.size() + " object(s) around the selected tables are not"
-                    + " created by the built-in schema copy (" + String.join(", ", names.subList(0,
-                    Math.min(NOT_COPIED_LISTED, names.size()))) + (names.size() > NOT_COPIED_LISTED ? ", ..." : "")
-                    + "): replicate lists them all at the start of the load; create the ones the application needs on"
-                    + " the target yourself (pg_dump --schema-only of the source has them)"));
+            findings.add(Finding.info("not_copied", "", "the built-in schema copy does not create "
+                    + String.join(", ", names.subList(0, Math.min(NOT_COPIED_LISTED, names.size())))
+                    + (names.size() > NOT_COPIED_LISTED ? " and " + (names.size() - NOT_COPIED_LISTED) + " more" : "")
+                    + ": replicate lists them all at the start of the load; create what the application needs on the"
+                    + " target yourself (pg_dump --schema-only of the source has it)"));
         }
     }
 
