@@ -35,10 +35,11 @@ public final class ServerChecks {
                     + " rds.logical_replication = 1)"));
         }
         if (!source.superuser() && !source.replicationRole()) {
-            findings.add(Finding.blocker("replication_privilege", source.server(), "user " + Text.ident(source.user()) + " of " + where
+            String user = Text.ident(source.user());
+            findings.add(Finding.blocker("replication_privilege", source.server(), "user " + user + " of " + where
                     + " has neither the REPLICATION attribute nor superuser, and cannot create a replication slot or"
-                    + " stream from it: run ALTER ROLE " + Text.ident(source.user()) + " REPLICATION as a superuser, or connect as a user that has"
-                    + " it"));
+                    + " stream from it: run ALTER ROLE " + user + " REPLICATION as a superuser, or connect as a user"
+                    + " that has it"));
         }
         int freeSlots = source.maxReplicationSlots() - source.usedReplicationSlots();
         if (!pipelineSlotExists && freeSlots < 1) {
@@ -71,19 +72,21 @@ public final class ServerChecks {
     public static List<Finding> target(ServerFacts target, boolean createsSchemas) {
         List<Finding> findings = new ArrayList<>();
         String where = "the target " + target.server();
+        String user = Text.ident(target.user());
         if (!target.setReplicationRole()) {
-            findings.add(Finding.blocker("session_replication_role", "session_replication_role", "user " + Text.ident(target.user()) + " of " + where
-                    + " may not SET session_replication_role, and walferry writes with session_replication_role ="
-                    + " replica so that triggers and foreign-key checks do not fire on replicated rows: connect as a"
+            findings.add(Finding.blocker("session_replication_role", "session_replication_role", "user " + user
+                    + " of " + where + " may not SET session_replication_role, and walferry writes with"
+                    + " session_replication_role = replica so that triggers and foreign-key checks do not fire on replicated rows: connect as a"
                     + " superuser, or on PostgreSQL 15 or later run GRANT SET ON PARAMETER session_replication_role TO"
-                    + " " + Text.ident(target.user()) + " as a superuser" + (target.majorVersion() < 15 ? " (PostgreSQL " + target.version()
-                    + " has no such grant: a superuser is needed)" : "")));
+                    + " " + user + " as a superuser" + (target.majorVersion() < 15 ? " (PostgreSQL "
+                    + target.version() + " has no such grant: a superuser is needed)" : "")));
         }
         if (createsSchemas && !target.createOnDatabase()) {
-            findings.add(Finding.blocker("target_create_privilege", target.server(), "user " + Text.ident(target.user()) + " of " + where
-                    + " lacks the CREATE privilege on the database, and walferry creates schemas there (schema walferry"
-                    + " for its progress, and the schemas of the copied tables): run GRANT CREATE ON DATABASE "
-                    + Text.ident(target.database()) + " TO " + Text.ident(target.user()) + ", or create those schemas beforehand with the user as owner"));
+            findings.add(Finding.blocker("target_create_privilege", target.server(), "user " + user + " of "
+                    + where + " lacks the CREATE privilege on the database, and walferry creates schemas there"
+                    + " (schema walferry for its progress, and the schemas of the copied tables): run GRANT CREATE ON DATABASE "
+                    + Text.ident(target.database()) + " TO " + user + ", or create those schemas beforehand with the"
+                    + " user as owner"));
         }
         return findings;
     }

@@ -35,8 +35,8 @@ import java.util.Objects;
  * @param setReplicationRole   whether the user may {@code SET session_replication_role}: a superuser, or
  *                             on PostgreSQL 15+ a user granted {@code SET ON PARAMETER}
  */
-public record ServerFacts(String server, String user, String database, int versionNum, String version, String walLevel, boolean superuser,
-                          boolean replicationRole, int maxReplicationSlots, int usedReplicationSlots,
+public record ServerFacts(String server, String user, String database, int versionNum, String version,
+                          String walLevel, boolean superuser, boolean replicationRole, int maxReplicationSlots, int usedReplicationSlots,
                           int maxWalSenders, int activeWalSenders, String encoding, String collate, String ctype,
                           String timeZone, List<Memory> memory, boolean createOnDatabase,
                           boolean setReplicationRole) {
@@ -89,8 +89,8 @@ public record ServerFacts(String server, String user, String database, int versi
             List<Memory> memory = List.of(new Memory(MEMORY_SETTINGS.get(0), row.getString(14), row.getLong(15)),
                     new Memory(MEMORY_SETTINGS.get(1), row.getString(16), row.getLong(17)),
                     new Memory(MEMORY_SETTINGS.get(2), row.getString(18), row.getLong(19)));
-            ServerFacts facts = new ServerFacts(server, row.getString(21), row.getString(22), versionNum, row.getString(2), row.getString(3), superuser,
-                    row.getBoolean(5), row.getInt(6), row.getInt(7), row.getInt(8), row.getInt(9), row.getString(10),
+            ServerFacts facts = new ServerFacts(server, row.getString(21), row.getString(22), versionNum,
+                    row.getString(2), row.getString(3), superuser, row.getBoolean(5), row.getInt(6), row.getInt(7), row.getInt(8), row.getInt(9), row.getString(10),
                     row.getString(11), row.getString(12), row.getString(13), memory, row.getBoolean(20), superuser);
             if (superuser || versionNum < PARAMETER_PRIVILEGES_VERSION_NUM) {
                 return facts;
@@ -100,8 +100,8 @@ public record ServerFacts(String server, String user, String database, int versi
     }
 
     private ServerFacts withSetReplicationRole(boolean allowed) {
-        return new ServerFacts(server, user, database, versionNum, version, walLevel, superuser, replicationRole, maxReplicationSlots,
-                usedReplicationSlots, maxWalSenders, activeWalSenders, encoding, collate, ctype, timeZone, memory,
+        return new ServerFacts(server, user, database, versionNum, version, walLevel, superuser, replicationRole,
+                maxReplicationSlots, usedReplicationSlots, maxWalSenders, activeWalSenders, encoding, collate, ctype, timeZone, memory,
                 createOnDatabase, allowed);
     }
 
