@@ -76,7 +76,8 @@ public final class ServerChecks {
         if (!target.setReplicationRole()) {
             findings.add(Finding.blocker("session_replication_role", "session_replication_role", "user " + user
                     + " of " + where + " may not SET session_replication_role, and walferry writes with"
-                    + " session_replication_role = replica so that triggers and foreign-key checks do not fire on replicated rows: connect as a"
+                    + " session_replication_role = replica so that triggers and foreign-key checks do not fire on"
+                    + " replicated rows: connect as a"
                     + " superuser, or on PostgreSQL 15 or later run GRANT SET ON PARAMETER session_replication_role TO"
                     + " " + user + " as a superuser" + (target.majorVersion() < 15 ? " (PostgreSQL "
                     + target.version() + " has no such grant: a superuser is needed)" : "")));
@@ -84,7 +85,8 @@ public final class ServerChecks {
         if (createsSchemas && !target.createOnDatabase()) {
             findings.add(Finding.blocker("target_create_privilege", target.server(), "user " + user + " of "
                     + where + " lacks the CREATE privilege on the database, and walferry creates schemas there"
-                    + " (schema walferry for its progress, and the schemas of the copied tables): run GRANT CREATE ON DATABASE "
+                    + " (schema walferry for its progress, and the schemas of the copied tables): run GRANT CREATE"
+                    + " ON DATABASE "
                     + Text.ident(target.database()) + " TO " + user + ", or create those schemas beforehand with the"
                     + " user as owner"));
         }

@@ -36,7 +36,8 @@ import java.util.Objects;
  *                             on PostgreSQL 15+ a user granted {@code SET ON PARAMETER}
  */
 public record ServerFacts(String server, String user, String database, int versionNum, String version,
-                          String walLevel, boolean superuser, boolean replicationRole, int maxReplicationSlots, int usedReplicationSlots,
+                          String walLevel, boolean superuser, boolean replicationRole, int maxReplicationSlots,
+                          int usedReplicationSlots,
                           int maxWalSenders, int activeWalSenders, String encoding, String collate, String ctype,
                           String timeZone, List<Memory> memory, boolean createOnDatabase,
                           boolean setReplicationRole) {
@@ -49,7 +50,8 @@ public record ServerFacts(String server, String user, String database, int versi
             + " pg_catalog.pg_encoding_to_char(d.encoding), d.datcollate, d.datctype, current_setting('TimeZone'),"
             + " current_setting('shared_buffers'), pg_catalog.pg_size_bytes(current_setting('shared_buffers')),"
             + " current_setting('work_mem'), pg_catalog.pg_size_bytes(current_setting('work_mem')),"
-            + " current_setting('maintenance_work_mem'), pg_catalog.pg_size_bytes(current_setting('maintenance_work_mem')),"
+            + " current_setting('maintenance_work_mem'),"
+            + " pg_catalog.pg_size_bytes(current_setting('maintenance_work_mem')),"
             + " pg_catalog.has_database_privilege(d.oid, 'CREATE'), current_user, current_database()"
             + " FROM pg_catalog.pg_roles r, pg_catalog.pg_database d"
             + " WHERE r.rolname = current_user AND d.datname = current_database()";
@@ -90,7 +92,8 @@ public record ServerFacts(String server, String user, String database, int versi
                     new Memory(MEMORY_SETTINGS.get(1), row.getString(16), row.getLong(17)),
                     new Memory(MEMORY_SETTINGS.get(2), row.getString(18), row.getLong(19)));
             ServerFacts facts = new ServerFacts(server, row.getString(21), row.getString(22), versionNum,
-                    row.getString(2), row.getString(3), superuser, row.getBoolean(5), row.getInt(6), row.getInt(7), row.getInt(8), row.getInt(9), row.getString(10),
+                    row.getString(2), row.getString(3), superuser, row.getBoolean(5), row.getInt(6), row.getInt(7),
+                    row.getInt(8), row.getInt(9), row.getString(10),
                     row.getString(11), row.getString(12), row.getString(13), memory, row.getBoolean(20), superuser);
             if (superuser || versionNum < PARAMETER_PRIVILEGES_VERSION_NUM) {
                 return facts;
@@ -101,8 +104,8 @@ public record ServerFacts(String server, String user, String database, int versi
 
     private ServerFacts withSetReplicationRole(boolean allowed) {
         return new ServerFacts(server, user, database, versionNum, version, walLevel, superuser, replicationRole,
-                maxReplicationSlots, usedReplicationSlots, maxWalSenders, activeWalSenders, encoding, collate, ctype, timeZone, memory,
-                createOnDatabase, allowed);
+                maxReplicationSlots, usedReplicationSlots, maxWalSenders, activeWalSenders, encoding, collate, ctype,
+                timeZone, memory, createOnDatabase, allowed);
     }
 
     private static boolean maySetReplicationRole(Connection connection) throws SQLException {
