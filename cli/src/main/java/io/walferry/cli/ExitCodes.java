@@ -2,7 +2,7 @@ package io.walferry.cli;
 
 /**
  * The exit codes of every walferry command. Scripts may rely on them; they are also listed in
- * {@code docs/peek.md}. {@link ExitCodeMapper} is the one place that chooses among them.
+ * {@code docs/peek.md} and {@code docs/check.md}. {@link ExitCodeMapper} is the one place that chooses among them.
  */
 public final class ExitCodes {
     /** Success, including a {@code peek} that stopped at its {@code --limit}. */
@@ -29,6 +29,12 @@ public final class ExitCodes {
      * update or delete missing (the target diverged), a constraint violated, a privilege missing.
      */
     public static final int TARGET_ERROR = 6;
+    /**
+     * {@code walferry check} ran and found at least one blocker: something that would make the move
+     * fail or lose changes (the report names each, with the fix). Distinct from 4 and 6 so that a
+     * script can tell "checked, not ready" from "could not check".
+     */
+    public static final int CHECK_BLOCKED = 7;
 
     private ExitCodes() {
     }
