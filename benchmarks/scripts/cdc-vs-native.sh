@@ -43,7 +43,7 @@ done
 echo "three PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}') clusters, pgbench scale $SCALE, fsync=$FSYNC"
 
 source_url="postgresql://postgres@127.0.0.1:$SRC/bench"
-java -jar "$JAR" replicate --source "$source_url" --target "postgresql://postgres@127.0.0.1:$WF/bench" \
+"$ROOT/walferry" replicate --source "$source_url" --target "postgresql://postgres@127.0.0.1:$WF/bench" \
     --schema existing --no-copy-data --pipeline bench --exit-when-caught-up 2>/dev/null
 sql $SRC "CREATE PUBLICATION native_pub FOR ALL TABLES"
 sql $NATIVE "CREATE SUBSCRIPTION native_sub CONNECTION 'host=127.0.0.1 port=$SRC user=postgres dbname=bench'
@@ -59,7 +59,7 @@ changes=$((rows * 2))
 echo "backlog: $((per_client * CLIENTS)) transactions ($changes row changes) up to LSN $end_lsn"
 
 start=$(date +%s.%N)
-java -jar "$JAR" replicate --source "$source_url" --target "postgresql://postgres@127.0.0.1:$WF/bench" \
+"$ROOT/walferry" replicate --source "$source_url" --target "postgresql://postgres@127.0.0.1:$WF/bench" \
     --schema existing --no-copy-data --pipeline bench --exit-when-caught-up 2>"$BASE/walferry.log"
 wf=$(echo "$(date +%s.%N) - $start" | bc)
 

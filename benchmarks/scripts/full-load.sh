@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Full load of an idle pgbench database, three ways, on one machine:
-#   walferry replicate --jobs $JOBS --exit-when-caught-up   (schema copy, data, keys, ANALYZE, then exits)
+#   ./walferry replicate --jobs $JOBS --exit-when-caught-up (schema copy, data, keys, ANALYZE, then exits)
 #   pgcopydb clone --table-jobs $JOBS --index-jobs $JOBS    (Debian package pgcopydb)
 #   a raw pipe: pre-data schema via pg_dump | psql, then psql "COPY ... TO STDOUT (FORMAT binary)" |
 #               psql "COPY ... FROM STDIN (FORMAT binary)" per table, $JOBS at a time, then the
@@ -55,7 +55,7 @@ want=$(sql $SRC bench "SELECT (SELECT count(*) FROM pgbench_accounts), (SELECT s
 # walferry
 "$PGBIN/createdb" -h 127.0.0.1 -p $DST -U postgres wf
 start=$(now)
-java -jar "$JAR" replicate --source "$src_url" --target "postgresql://postgres@127.0.0.1:$DST/wf" --pipeline bench \
+"$ROOT/walferry" replicate --source "$src_url" --target "postgresql://postgres@127.0.0.1:$DST/wf" --pipeline bench \
     --jobs "$JOBS" ${WALFERRY_ARGS:-} --exit-when-caught-up 2>"$BASE/walferry.log"
 wf=$(echo "$(now) - $start" | bc)
 sql $SRC bench "SELECT pg_drop_replication_slot('walferry_bench')" >/dev/null

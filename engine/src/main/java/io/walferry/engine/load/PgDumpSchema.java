@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -265,8 +267,19 @@ public final class PgDumpSchema implements LoadSchema {
         LOG.info("schema copy by {} for the source's PostgreSQL {}: {}", pgDump.describe(), version.text(),
                 wholeDatabase(load) ? "the whole database except schema walferry"
                         : (selection.size() - 1) + " tables and partitions, by name");
-        preData = PgDumpScript.parse(pgDump.dump(arguments("pre-data", selection), load.source(), "the pre-data schema"));
-        postData = PgDumpScript.parse(pgDump.dump(arguments("post-data", selection), load.source(), "the post-data schema"));
+        // The two sections are two pg_dump runs: at once, since each mostly waits for its own start-up.
+        CompletableFuture<String> postDataScript = CompletableFuture.supplyAsync(
+                () -> pgDump.dump(arguments("post-data", selection), load.source(), "the post-data schema"));
+        String preDataScript = pgDump.dump(arguments("pre-data", selection), load.source(), "the pre-data schema");
+        try {
+            postData = PgDumpScript.parse(postDataScript.join());
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException) {
+                throw (RuntimeException) e.getCause();
+            }
+            throw e;
+        }
+        preData = PgDumpScript.parse(preDataScript);
         notCopied = notCopied(source);
     }
 
