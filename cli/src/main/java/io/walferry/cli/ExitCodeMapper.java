@@ -89,6 +89,8 @@ final class ExitCodeMapper implements IExecutionExceptionHandler, IParameterExce
                     return ExitCodes.SOURCE_NOT_READY;
                 case TARGET_NOT_READY:
                     return ExitCodes.TARGET_ERROR;
+                case SLOT_LIMIT:
+                    return ExitCodes.SLOT_LIMIT;
                 case PROTOCOL:
                     return ExitCodes.PROTOCOL_ERROR;
                 default:

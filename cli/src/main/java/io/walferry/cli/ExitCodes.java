@@ -35,6 +35,11 @@ public final class ExitCodes {
      * script can tell "checked, not ready" from "could not check".
      */
     public static final int CHECK_BLOCKED = 7;
+    /**
+     * {@code replicate --max-slot-wal} with {@code --on-slot-limit stop} or {@code drop}: the slot
+     * retained more WAL than allowed, and replication stopped (the slot kept, or dropped).
+     */
+    public static final int SLOT_LIMIT = 8;
 
     private ExitCodes() {
     }

@@ -69,7 +69,15 @@ final class LoadHandoff {
         ProgressTable progressTable = new ProgressTable(config.pipelineName(), TransactionalApplier.LANE);
         try (Connection sql = connector.connect()) {
             ProgressTable.Progress progress = progressTable.peek(sql);
+            LoadState before = LoadState.read(sql, config.pipelineName());
             sql.commit();
+            if (before != null && before.phase() == LoadState.Phase.SLOT_DROPPED) {
+                throw new EngineException(Failure.SOURCE_NOT_READY, "pipeline \"" + config.pipelineName() + "\" lost"
+                        + " its replication slot " + config.slotName() + ": --on-slot-limit drop dropped it when it held"
+                        + " more WAL than --max-slot-wal, so the changes committed since are not on " + target.describe()
+                        + ". Start over with a new full load: walferry cleanup (same --source, --target and --pipeline),"
+                        + " then replicate with --truncate-target (or into emptied tables)");
+            }
             long recorded = progress == null ? Lsn.INVALID : progress.endLsn();
             if (load != null && recorded == Lsn.INVALID) {
                 LoadResult result = new FullLoad(load, schema(load)).run();

@@ -10,12 +10,16 @@ import io.walferry.engine.pipeline.ApplyFailedException;
 import io.walferry.engine.pipeline.PipelineConfig;
 import io.walferry.engine.pipeline.PipelineResult;
 import io.walferry.engine.pipeline.ReplicationPipeline;
+import io.walferry.engine.pipeline.SlotWalGuard;
 import io.walferry.engine.source.ConnectionSpec;
+import io.walferry.engine.source.SourceConnector;
 import io.walferry.engine.source.SourceEnvironment;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,12 +47,14 @@ import picocli.CommandLine.Spec;
                 + " committed after it into the target, applying source transactions whole and in commit order,"
                 + " exactly once across restarts. A stopped load resumes where it was.",
         footer = {"", "Exit codes: 0 ok, 1 internal error, 2 usage, 3 cannot connect, 4 source not ready,"
-                + " 5 protocol error, 6 the target refused a change (missing table, diverged data)."})
+                + " 5 protocol error, 6 the target refused a change (missing table, diverged data), 8 the slot reached"
+                + " --max-slot-wal with --on-slot-limit stop or drop."})
 final class ReplicateCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(ReplicateCommand.class);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
     private static final long RESTART_INITIAL_BACKOFF_MS = 1_000;
     private static final long RESTART_MAX_BACKOFF_MS = 30_000;
+    private static final long SLOT_CHECK_INTERVAL_MS = 10_000;
 
     @Spec
     CommandSpec spec;
@@ -121,6 +127,18 @@ final class ReplicateCommand implements Callable<Integer> {
                     + " long (default: ${DEFAULT-VALUE}).")
     double receiveTimeoutSeconds;
 
+    @Option(names = "--max-slot-wal", paramLabel = "SIZE",
+            description = "Watch the WAL the pipeline's slot makes the source keep (checked at the start of streaming"
+                    + " and every 10 s): over this size, warn loudly and act as --on-slot-limit says. Size it above"
+                    + " the WAL the source writes during a full load. Default: not watched.")
+    String maxSlotWal;
+
+    @Option(names = "--on-slot-limit", paramLabel = "ACTION", defaultValue = "warn",
+            description = "Over --max-slot-wal: 'warn' and go on (default); 'stop' replicating and keep the slot"
+                    + " (exit 8); 'drop' the slot so the source cannot fill its disk, leaving the pipeline needing a"
+                    + " new full load (exit 8).")
+    String onSlotLimit;
+
     private final SourceEnvironment environment;
 
     ReplicateCommand() {
@@ -140,6 +158,17 @@ final class ReplicateCommand implements Callable<Integer> {
         config = config.withInProgressStreaming(handoff.inProgressStreaming());
         AtomicReference<ReplicationPipeline> running = new AtomicReference<>();
         StopFlag stopped = new StopFlag();
+        SlotWalGuard guard = slotGuard(config);
+        AtomicBoolean slotLimitReached = new AtomicBoolean();
+        if (guard != null) {
+            if (guard.overLimit() && guard.action() != SlotWalGuard.Action.WARN) {
+                throw SlotLimit.reached(guard, config, targetSpec);
+            }
+            guard.start(() -> {
+                slotLimitReached.set(true);
+                requestStop(running, stopped);
+            });
+        }
         // SIGINT/SIGTERM ask the pipeline to stop and call() returns 0; the hook still covers other
         // ways the JVM may be shut down (and signals, where they cannot be handled).
         StopSignals.install(() -> requestStop(running, stopped));
@@ -147,12 +176,18 @@ final class ReplicateCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             PipelineResult result = superviseRuns(config, targetSpec, handoff, running, stopped);
+            if (slotLimitReached.get()) {
+                throw SlotLimit.reached(guard, config, targetSpec);
+            }
             LOG.info("stopped ({}): {} transactions and {} changes applied, confirmed LSN {}{}",
                     result.reason() == PipelineResult.StopReason.CAUGHT_UP ? "caught up" : "stop requested",
                     result.transactionsApplied(), result.changesApplied(), Lsn.format(result.confirmedLsn()),
                     result.reconnects() > 0 ? ", " + result.reconnects() + " source reconnects" : "");
             return ExitCodes.OK;
         } finally {
+            if (guard != null) {
+                guard.close();
+            }
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException e) {
@@ -232,6 +267,27 @@ final class ReplicateCommand implements Callable<Integer> {
         return new LoadConfig(config.pipelineName(), config.slotName(), config.publicationName(), config.source(),
                 targetSpec, config.includeTables(), config.excludeTables(), jobs, SizeOption.parse(spec, "--split-tables-larger-than",
                 splitSize), truncateTarget, !noCopyData, config.progressIntervalMs());
+    }
+
+    /** The slot WAL guard of {@code --max-slot-wal}, or {@code null} without it. */
+    private SlotWalGuard slotGuard(PipelineConfig config) {
+        SlotWalGuard.Action action;
+        try {
+            action = SlotWalGuard.Action.valueOf(onSlotLimit.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--on-slot-limit " + onSlotLimit + " is not an action"
+                    + " (expected: warn, stop or drop)");
+        }
+        if (maxSlotWal == null) {
+            if (action != SlotWalGuard.Action.WARN) {
+                throw new ParameterException(spec.commandLine(), "--on-slot-limit " + onSlotLimit + " needs"
+                        + " --max-slot-wal SIZE, the limit it acts on");
+            }
+            return null;
+        }
+        long limit = SizeOption.parse(spec, "--max-slot-wal", maxSlotWal);
+        return new SlotWalGuard(new SourceConnector(config.source()), config.slotName(), limit, action,
+                SLOT_CHECK_INTERVAL_MS);
     }
 
     /** Asks the current run to stop; returns at once (signal handlers call it). */

@@ -20,8 +20,10 @@ class ExitCodeMapperTest {
         assertThat(ExitCodeMapper.exitCode(new EngineException(Failure.SOURCE_NOT_READY, "x"))).isEqualTo(4);
         assertThat(ExitCodeMapper.exitCode(new EngineException(Failure.PROTOCOL, "x"))).isEqualTo(5);
         assertThat(ExitCodeMapper.exitCode(new EngineException(Failure.TARGET_NOT_READY, "x"))).isEqualTo(6);
+        assertThat(ExitCodeMapper.exitCode(new EngineException(Failure.SLOT_LIMIT, "x"))).isEqualTo(8);
         for (Failure failure : Failure.values()) {
-            assertThat(ExitCodeMapper.exitCode(new EngineException(failure, "x"))).as(failure.name()).isBetween(2, 6);
+            assertThat(ExitCodeMapper.exitCode(new EngineException(failure, "x"))).as(failure.name())
+                    .isNotEqualTo(ExitCodes.INTERNAL_ERROR);
         }
     }
 

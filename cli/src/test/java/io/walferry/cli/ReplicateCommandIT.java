@@ -118,6 +118,48 @@ class ReplicateCommandIT {
     }
 
     /**
+     * {@code --max-slot-wal}: a slot that holds more WAL than allowed (walferry was stopped while the
+     * source wrote) stops replication and keeps the slot with {@code stop}, drops it and marks the
+     * pipeline with {@code drop}; a later run then says the pipeline needs a new full load.
+     */
+    @Test
+    void shouldStopOrDropTheSlotWhenItHoldsMoreWalThanAllowed() throws Exception {
+        try (ReplicaPair pair = new ReplicaPair(TestPostgres.pair(17, 17), "replicate_slot_limit", "it_slot_limit")) {
+            pair.schema("CREATE TABLE t (id int PRIMARY KEY, pad text)");
+            assertThat(CommandRun.run(pair.replicate("--exit-when-caught-up")).exitCode()).isZero();
+            pair.source.execute("INSERT INTO t SELECT g, repeat('w', 500) FROM generate_series(1, 8000) g");
+
+            CommandRun warned = CommandRun.run(pair.replicate("--max-slot-wal", "64MB", "--exit-when-caught-up"));
+            assertThat(warned.exitCode()).as("under the limit: %s", warned).isZero();
+            pair.source.execute("INSERT INTO t SELECT g, repeat('w', 500) FROM generate_series(8001, 16000) g");
+
+            CommandRun stopped = CommandRun.run(pair.replicate("--max-slot-wal", "1MB", "--on-slot-limit", "stop",
+                    "--exit-when-caught-up"));
+            assertThat(stopped.exitCode()).as(stopped.toString()).isEqualTo(ExitCodes.SLOT_LIMIT);
+            assertThat(stopped.stderr()).contains("replication slot walferry_it_slot_limit made the source keep")
+                    .contains("over --max-slot-wal (1.0 MB)").contains("the slot stays");
+            assertThat(slotCount(pair)).isEqualTo(1);
+            assertThat(pair.target.count("SELECT count(*) FROM t")).as("nothing applied after the stop").isEqualTo(8000);
+
+            CommandRun dropped = CommandRun.run(pair.replicate("--max-slot-wal", "1MB", "--on-slot-limit", "drop",
+                    "--exit-when-caught-up"));
+            assertThat(dropped.exitCode()).as(dropped.toString()).isEqualTo(ExitCodes.SLOT_LIMIT);
+            assertThat(dropped.stderr()).contains("the slot was dropped (--on-slot-limit drop)");
+            assertThat(slotCount(pair)).isZero();
+
+            CommandRun after = CommandRun.run(pair.replicate("--exit-when-caught-up"));
+            assertThat(after.exitCode()).as(after.toString()).isEqualTo(ExitCodes.SOURCE_NOT_READY);
+            assertThat(after.stderr()).contains("lost its replication slot walferry_it_slot_limit")
+                    .contains("Start over with a new full load");
+            assertThat(slotCount(pair)).as("no new slot").isZero();
+        }
+    }
+
+    private static long slotCount(ReplicaPair pair) throws Exception {
+        return pair.source.count("SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'walferry_it_slot_limit'");
+    }
+
+    /**
      * The server invalidates the slot (max_slot_wal_keep_size exceeded while walferry is stopped):
      * walferry stops with exit 4, says so, and creates no new slot. The setting is server-wide, so
      * the test sets it only for as long as it takes to invalidate this slot, and resets it.

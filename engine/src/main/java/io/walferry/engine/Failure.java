@@ -20,6 +20,11 @@ public enum Failure {
      * (or the options that choose what to write).
      */
     TARGET_NOT_READY,
+    /**
+     * The pipeline's slot made the source keep more WAL than {@code --max-slot-wal}, and
+     * {@code --on-slot-limit} said to stop (or to drop the slot).
+     */
+    SLOT_LIMIT,
     /** The replication stream broke: a message that cannot be decoded, or the server ended the stream. */
     PROTOCOL
 }

@@ -41,7 +41,12 @@ public final class LoadState {
 
     /** The phases of a load, in order. */
     public enum Phase {
-        SCHEMA("schema"), DATA("data"), POST_DATA("post-data"), DONE("done");
+        SCHEMA("schema"), DATA("data"), POST_DATA("post-data"), DONE("done"),
+        /**
+         * {@code --on-slot-limit drop} dropped the pipeline's slot: the changes since are lost to it,
+         * and it needs a new full load.
+         */
+        SLOT_DROPPED("slot-dropped");
 
         private final String label;
 
@@ -148,6 +153,26 @@ public final class LoadState {
             insert.setString(1, pipeline);
             insert.executeUpdate();
         }
+    }
+
+    /**
+     * Marks the pipeline as having lost its slot to {@code --on-slot-limit drop}, creating its load
+     * record when it has none (a pipeline started with {@code --no-copy-data}); commits.
+     */
+    public static void markSlotDropped(Connection target, String pipeline) throws SQLException {
+        try (Statement statement = target.createStatement()) {
+            statement.execute("CREATE SCHEMA IF NOT EXISTS " + SCHEMA);
+            for (String create : CREATE) {
+                statement.execute(create);
+            }
+        }
+        try (PreparedStatement upsert = target.prepareStatement("INSERT INTO walferry.load_state (pipeline, phase,"
+                + " finished_at) VALUES (?, 'slot-dropped', pg_catalog.clock_timestamp()) ON CONFLICT (pipeline) DO UPDATE"
+                + " SET phase = 'slot-dropped', finished_at = pg_catalog.clock_timestamp()")) {
+            upsert.setString(1, pipeline);
+            upsert.executeUpdate();
+        }
+        target.commit();
     }
 
     /** Moves the phase (and sets the slot's consistent point when given); in the caller's transaction. */
