@@ -14,6 +14,10 @@ import io.walferry.engine.pipeline.SlotWalGuard;
 import io.walferry.engine.source.ConnectionSpec;
 import io.walferry.engine.source.SourceConnector;
 import io.walferry.engine.source.SourceEnvironment;
+import io.walferry.engine.source.SourceErrors;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -154,11 +158,14 @@ final class ReplicateCommand implements Callable<Integer> {
         common.applyLogging();
         PipelineConfig config = config();
         ConnectionSpec targetSpec = target.resolve(spec, environment);
-        LoadHandoff.Handoff handoff = new LoadHandoff(config, targetSpec, schema, pgDump).run(load(config, targetSpec));
+        LoadConfig load = load(config, targetSpec);
+        SlotWalGuard guard = slotGuard(config);
+        requireReachable(config.source(), "source");
+        requireReachable(targetSpec, "target");
+        LoadHandoff.Handoff handoff = new LoadHandoff(config, targetSpec, schema, pgDump).run(load);
         config = config.withInProgressStreaming(handoff.inProgressStreaming());
         AtomicReference<ReplicationPipeline> running = new AtomicReference<>();
         StopFlag stopped = new StopFlag();
-        SlotWalGuard guard = slotGuard(config);
         AtomicBoolean slotLimitReached = new AtomicBoolean();
         if (guard != null) {
             if (guard.overLimit() && guard.action() != SlotWalGuard.Action.WARN) {
@@ -267,6 +274,19 @@ final class ReplicateCommand implements Callable<Integer> {
         return new LoadConfig(config.pipelineName(), config.slotName(), config.publicationName(), config.source(),
                 targetSpec, config.includeTables(), config.excludeTables(), jobs, SizeOption.parse(spec, "--split-tables-larger-than",
                 splitSize), truncateTarget, !noCopyData, config.progressIntervalMs());
+    }
+
+    /**
+     * Connects once to {@code server} and lets go: a server that cannot be reached, a wrong password
+     * or a missing database is reported before anything else happens, source first, in the same words
+     * for both sides, with exit 3.
+     */
+    private static void requireReachable(ConnectionSpec server, String role) {
+        try (Connection connection = DriverManager.getConnection(server.jdbcUrl(), server.jdbcProperties())) {
+            LOG.debug("the {} {} is reachable", role, server);
+        } catch (SQLException e) {
+            throw SourceErrors.connectFailed(e, server, role);
+        }
     }
 
     /** The slot WAL guard of {@code --max-slot-wal}, or {@code null} without it. */

@@ -103,7 +103,7 @@ class ReplicateCommandIT {
         try (ReplicaPair pair = new ReplicaPair(TestPostgres.pair(17, 17), "replicate_state", "it_state")) {
             pair.schema("CREATE TABLE t (id int PRIMARY KEY)");
             pair.source.execute("CREATE SCHEMA walferry", "CREATE TABLE walferry.apply_progress (pipeline text, lane int,"
-                    + " end_lsn pg_lsn, commit_lsn pg_lsn, source_xid bigint, applied_at timestamptz)");
+                    + " end_lsn pg_lsn, commit_lsn pg_lsn, source_xid bigint, applied_at timestamptz, PRIMARY KEY (pipeline, lane))");
             assertThat(CommandRun.run(pair.replicate("--exit-when-caught-up")).exitCode()).isZero();
             pair.source.execute("INSERT INTO walferry.apply_progress VALUES ('it_state', 0, 'FFFFFFFF/0', '0/0', 1, now())",
                     "INSERT INTO t VALUES (1)", "TRUNCATE walferry.apply_progress");

@@ -49,9 +49,9 @@ public final class PipelinePublication {
             }
             return "existing publication " + name + (allTables ? " (FOR ALL TABLES)" : " (FOR TABLE ...)");
         }
-        String scope = include.isEmpty() && exclude.isEmpty()
-                ? "FOR ALL TABLES"
-                : "FOR TABLE " + String.join(", ", matchingTables(connection, spec, include, exclude));
+        List<String> tables = include.isEmpty() && exclude.isEmpty() ? null : matchingTables(connection, spec, include, exclude);
+        requireReplicaIdentity(connection, spec, name, tables, serverVersionNum);
+        String scope = tables == null ? "FOR ALL TABLES" : "FOR TABLE " + String.join(", ", tables);
         String options = serverVersionNum >= 130000 ? " WITH (publish_via_partition_root = true)" : "";
         try (Statement statement = connection.createStatement()) {
             statement.execute("CREATE PUBLICATION " + quote(name) + " " + scope + options);
@@ -156,6 +156,53 @@ public final class PipelinePublication {
             return "all tables";
         }
         return (include.isEmpty() ? "all tables" : "--tables " + include) + (exclude.isEmpty() ? "" : " --exclude " + exclude);
+    }
+
+    /**
+     * Refuses, before the publication exists, tables it would hold that have no usable replica
+     * identity (no primary key and REPLICA IDENTITY DEFAULT, or NOTHING, or an index that is gone):
+     * the moment they are in a publication that publishes updates and deletes, the source refuses
+     * their UPDATE and DELETE statements, which would break the application, not just walferry. Each
+     * leaf table counts (the source checks the partition a row is in); a partition is named with the
+     * published table it belongs to.
+     *
+     * @param tables           the quoted names the publication would list, or {@code null} for all tables
+     * @param serverVersionNum the source's version ({@code pg_partition_root} came with 12)
+     */
+    static void requireReplicaIdentity(Connection connection, ConnectionSpec spec, String name, List<String> tables,
+                                       int serverVersionNum) {
+        List<String> missing = new ArrayList<>();
+        try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(
+                "SELECT rn.nspname, r.relname, n.nspname, c.relname FROM pg_catalog.pg_class c"
+                        + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+                        + " JOIN pg_catalog.pg_class r ON r.oid = " + (serverVersionNum >= 120000
+                                ? "COALESCE(pg_catalog.pg_partition_root(c.oid), c.oid)" : "c.oid")
+                        + " JOIN pg_catalog.pg_namespace rn ON rn.oid = r.relnamespace"
+                        + " WHERE c.relkind = 'r' AND c.relpersistence = 'p'"
+                        + " AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'"
+                        + " AND NOT EXISTS (SELECT FROM pg_catalog.pg_index i WHERE i.indrelid = c.oid"
+                        + "   AND ((c.relreplident = 'd' AND i.indisprimary) OR (c.relreplident = 'i' AND i.indisreplident)))"
+                        + " AND c.relreplident <> 'f' ORDER BY 1, 2, 3, 4")) {
+            while (rows.next()) {
+                String root = quote(rows.getString(1)) + "." + quote(rows.getString(2));
+                if (tables == null || tables.contains(root)) {
+                    String leaf = rows.getString(3) + "." + rows.getString(4);
+                    String published = rows.getString(1) + "." + rows.getString(2);
+                    missing.add(leaf.equals(published) ? leaf : leaf + " (partition of " + published + ")");
+                }
+            }
+        } catch (SQLException e) {
+            throw SourceErrors.failed(e, "checking the replica identity of the tables of " + spec.describe(), null);
+        }
+        if (!missing.isEmpty()) {
+            String list = abbreviate(String.join(", ", missing));
+            throw new EngineException(Failure.SOURCE_NOT_READY, "tables without a primary key or other replica identity:"
+                    + " " + list + " on " + spec.hostAndPort() + ". Once they are in publication " + name + ", the source"
+                    + " refuses their UPDATE and DELETE statements (\"does not have a replica identity and publishes"
+                    + " updates\"), which would break the application; walferry created nothing. Give each a primary key,"
+                    + " or run ALTER TABLE ... REPLICA IDENTITY FULL on each (walferry then matches rows by all columns),"
+                    + " or leave them out with --exclude");
+        }
     }
 
     /** {@code puballtables} of the publication, or {@code null} when it does not exist. */

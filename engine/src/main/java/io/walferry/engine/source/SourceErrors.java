@@ -24,8 +24,16 @@ public final class SourceErrors {
 
     /** A failure to open a connection to the source ({@link Failure#CANNOT_CONNECT}). */
     public static EngineException connectFailed(SQLException e, ConnectionSpec spec) {
+        return connectFailed(e, spec, "source");
+    }
+
+    /**
+     * A failure to open a connection to the server playing {@code role} ("source", "target"):
+     * what failed, and the fix for that kind of failure ({@link Failure#CANNOT_CONNECT}).
+     */
+    public static EngineException connectFailed(SQLException e, ConnectionSpec spec, String role) {
         String state = e.getSQLState() == null ? "" : e.getSQLState();
-        String what = "cannot connect to the source at " + spec.describe() + ": " + message(e);
+        String what = "cannot connect to the " + role + " at " + spec.describe() + ": " + message(e);
         String hint;
         if (state.equals(INVALID_PASSWORD) || (state.equals(CONNECTION_REJECTED) && spec.passwordSource() == PasswordSource.NONE)) {
             hint = "check the password of user \"" + spec.user() + "\"; the password came from "
@@ -40,7 +48,7 @@ public final class SourceErrors {
             hint = "check the host and port, that the server is running and accepts TCP connections from this"
                     + " machine (listen_addresses, firewall), and the sslmode (" + spec.sslMode().keyword() + ")";
         } else {
-            hint = "check the source connection settings";
+            hint = "check the " + role + " connection settings";
         }
         return new EngineException(Failure.CANNOT_CONNECT, what + ". " + capitalize(hint) + ".", e);
     }

@@ -34,6 +34,7 @@ class FullLoadIT {
             "CREATE TABLE big (id int PRIMARY KEY, payload text, tags int[])",
             "CREATE TABLE moods (id int PRIMARY KEY, m mood, ms mood[])",
             "CREATE TABLE keyless (a int, b text)",
+            "ALTER TABLE keyless REPLICA IDENTITY FULL",
             "CREATE TABLE measures (id int, at date, v double precision, doubled double precision"
                     + " GENERATED ALWAYS AS (v * 2) STORED, PRIMARY KEY (id, at)) PARTITION BY RANGE (at)",
             "CREATE TABLE measures_2025 PARTITION OF measures FOR VALUES FROM ('2025-01-01') TO ('2026-01-01')",
