@@ -184,6 +184,9 @@ final class DemoCommand implements Callable<Integer> {
             say("load: copying the schema and every row into the empty target (replicate --schema copy), from one"
                     + " snapshot, while the workload writes");
             long loadStarted = System.nanoTime();
+            // The built-in schema copy (--pg-dump none): the bundled binaries have no pg_dump, and one
+            // found on the PATH would make the demo differ from machine to machine. The tables are too
+            // small to split (0).
             LoadHandoff.Handoff handoff = new LoadHandoff(config, target, "copy", "none")
                     .run(LoadHandoff.loadConfig(config, target, LOAD_JOBS, 0, false, true));
             double loadSeconds = secondsSince(loadStarted);
