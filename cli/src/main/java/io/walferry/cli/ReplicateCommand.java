@@ -1,15 +1,10 @@
 package io.walferry.cli;
 
-import io.walferry.applier.ApplierOptions;
-import io.walferry.applier.ApplyException;
-import io.walferry.applier.TransactionalApplier;
 import io.walferry.decoder.Lsn;
 import io.walferry.engine.load.LoadConfig;
 import io.walferry.engine.peek.TablePattern;
-import io.walferry.engine.pipeline.ApplyFailedException;
 import io.walferry.engine.pipeline.PipelineConfig;
 import io.walferry.engine.pipeline.PipelineResult;
-import io.walferry.engine.pipeline.ReplicationPipeline;
 import io.walferry.engine.pipeline.SlotWalGuard;
 import io.walferry.engine.source.ConnectionSpec;
 import io.walferry.engine.source.SourceConnector;
@@ -24,7 +19,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -38,11 +32,12 @@ import picocli.CommandLine.Spec;
  * {@code walferry replicate}: the replication daemon. Streams every change committed on the source
  * after its slot was created into the target, in the transactional apply mode, until stopped
  * (SIGINT/SIGTERM) or, with {@code --exit-when-caught-up}, until everything committed before it
- * started is applied. The target must already hold the source's data and schema (full load and
- * schema copy come later; {@code --schema existing --no-copy-data} is the only behaviour for now).
+ * started is applied. A new pipeline first gets the source's schema and rows ({@link LoadHandoff}:
+ * schema copy and full load), unless {@code --schema existing --no-copy-data}.
  *
  * <p>Failures of the target that heal (connection lost, restart, deadlock) restart the pipeline
- * with backoff: the target's recorded progress and the source's slot make the restart exact.
+ * with backoff ({@link PipelineRunner}): the target's recorded progress and the source's slot make
+ * the restart exact.
  */
 @Command(name = "replicate", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         sortOptions = false, usageHelpAutoWidth = true,
@@ -56,8 +51,6 @@ import picocli.CommandLine.Spec;
 final class ReplicateCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(ReplicateCommand.class);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
-    private static final long RESTART_INITIAL_BACKOFF_MS = 1_000;
-    private static final long RESTART_MAX_BACKOFF_MS = 30_000;
     private static final long SLOT_CHECK_INTERVAL_MS = 10_000;
 
     @Spec
@@ -163,9 +156,7 @@ final class ReplicateCommand implements Callable<Integer> {
         requireReachable(config.source(), "source");
         requireReachable(targetSpec, "target");
         LoadHandoff.Handoff handoff = new LoadHandoff(config, targetSpec, schema, pgDump).run(load);
-        config = config.withInProgressStreaming(handoff.inProgressStreaming());
-        AtomicReference<ReplicationPipeline> running = new AtomicReference<>();
-        StopFlag stopped = new StopFlag();
+        PipelineRunner runner = new PipelineRunner(config, targetSpec, handoff);
         AtomicBoolean slotLimitReached = new AtomicBoolean();
         if (guard != null) {
             if (guard.overLimit() && guard.action() != SlotWalGuard.Action.WARN) {
@@ -173,16 +164,16 @@ final class ReplicateCommand implements Callable<Integer> {
             }
             guard.start(() -> {
                 slotLimitReached.set(true);
-                requestStop(running, stopped);
+                runner.requestStop();
             });
         }
         // SIGINT/SIGTERM ask the pipeline to stop and call() returns 0; the hook still covers other
         // ways the JVM may be shut down (and signals, where they cannot be handled).
-        StopSignals.install(() -> requestStop(running, stopped));
-        Thread hook = new Thread(() -> stopAndAwait(running, stopped), "walferry-replicate-shutdown");
+        StopSignals.install(runner::requestStop);
+        Thread hook = new Thread(() -> runner.stopAndAwait(STOP_TIMEOUT), "walferry-replicate-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            PipelineResult result = superviseRuns(config, targetSpec, handoff, running, stopped);
+            PipelineResult result = runner.run();
             if (slotLimitReached.get()) {
                 throw SlotLimit.reached(guard, config, targetSpec);
             }
@@ -199,41 +190,6 @@ final class ReplicateCommand implements Callable<Integer> {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException e) {
                 // The JVM is shutting down: the hook is waiting for this run to end.
-            }
-        }
-    }
-
-    /** Runs the pipeline; after a transient failure of the target, runs it again with backoff. */
-    private PipelineResult superviseRuns(PipelineConfig config, ConnectionSpec targetSpec, LoadHandoff.Handoff handoff,
-                                         AtomicReference<ReplicationPipeline> running, StopFlag stopped)
-            throws InterruptedException {
-        long backoffMs = RESTART_INITIAL_BACKOFF_MS;
-        while (true) {
-            ReplicationPipeline pipeline = new ReplicationPipeline(config,
-                    new TransactionalApplier(targetSpec, config.pipelineName(), ApplierOptions.DEFAULTS,
-                            handoff.tableSnapshots()));
-            running.set(pipeline);
-            if (stopped.requested) {
-                pipeline.requestStop();
-            }
-            long startedNanos = System.nanoTime();
-            try {
-                return pipeline.run();
-            } catch (ApplyFailedException e) {
-                if (!(e.getCause() instanceof ApplyException) || !((ApplyException) e.getCause()).failure().transientFailure()
-                        || stopped.requested) {
-                    throw e;
-                }
-                if (System.nanoTime() - startedNanos > RESTART_MAX_BACKOFF_MS * 1_000_000L) {
-                    backoffMs = RESTART_INITIAL_BACKOFF_MS; // a run that lasted is no streak of failures
-                }
-                LOG.warn("the target failed ({}); restarting the pipeline in {} s from the target's recorded progress",
-                        e.getCause().getMessage(), backoffMs / 1000.0);
-                stopped.awaitMillis(backoffMs);
-                if (stopped.requested) {
-                    throw e;
-                }
-                backoffMs = Math.min(RESTART_MAX_BACKOFF_MS, backoffMs * 2);
             }
         }
     }
@@ -271,9 +227,8 @@ final class ReplicateCommand implements Callable<Integer> {
         if (schema.equals("existing") && noCopyData) {
             return null;
         }
-        return new LoadConfig(config.pipelineName(), config.slotName(), config.publicationName(), config.source(),
-                targetSpec, config.includeTables(), config.excludeTables(), jobs, SizeOption.parse(spec, "--split-tables-larger-than",
-                splitSize), truncateTarget, !noCopyData, config.progressIntervalMs());
+        return LoadHandoff.loadConfig(config, targetSpec, jobs, SizeOption.parse(spec, "--split-tables-larger-than",
+                splitSize), truncateTarget, !noCopyData);
     }
 
     /**
@@ -308,47 +263,5 @@ final class ReplicateCommand implements Callable<Integer> {
         long limit = SizeOption.parse(spec, "--max-slot-wal", maxSlotWal);
         return new SlotWalGuard(new SourceConnector(config.source()), config.slotName(), limit, action,
                 SLOT_CHECK_INTERVAL_MS);
-    }
-
-    /** Asks the current run to stop; returns at once (signal handlers call it). */
-    private static void requestStop(AtomicReference<ReplicationPipeline> running, StopFlag stopped) {
-        stopped.request();
-        ReplicationPipeline pipeline = running.get();
-        if (pipeline != null) {
-            pipeline.requestStop();
-        }
-    }
-
-    /** Runs in the shutdown hook: stop the current run and wait until it confirmed its last LSN. */
-    private static void stopAndAwait(AtomicReference<ReplicationPipeline> running, StopFlag stopped) {
-        requestStop(running, stopped);
-        ReplicationPipeline pipeline = running.get();
-        if (pipeline == null) {
-            return;
-        }
-        try {
-            if (!pipeline.awaitFinished(STOP_TIMEOUT)) {
-                LOG.warn("replicate did not stop within {} s", STOP_TIMEOUT.toSeconds());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /** Set once a stop was asked for; lets the restart backoff end early. */
-    private static final class StopFlag {
-        volatile boolean requested;
-
-        synchronized void request() {
-            requested = true;
-            notifyAll();
-        }
-
-        synchronized void awaitMillis(long millis) throws InterruptedException {
-            long deadline = System.currentTimeMillis() + millis;
-            while (!requested && System.currentTimeMillis() < deadline) {
-                wait(Math.max(1, deadline - System.currentTimeMillis()));
-            }
-        }
     }
 }

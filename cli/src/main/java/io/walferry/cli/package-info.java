@@ -6,7 +6,9 @@
  * output carries only command results (JSON lines for {@code peek}); logs and errors go to standard
  * error.
  *
- * <p>Threading: commands run on the main thread; the only other thread is a JVM shutdown hook that
- * asks a running command to stop and waits for its cleanup.
+ * <p>Threading: commands run on the main thread ({@code replicate}'s is the pipeline's reader; the
+ * demo runs its streaming pipeline, its workload and its progress line on threads of their own).
+ * SIGINT and SIGTERM ({@link io.walferry.cli.StopSignals}) and a JVM shutdown hook ask a running
+ * command to stop; it then finishes its cleanup.
  */
 package io.walferry.cli;

@@ -67,6 +67,8 @@ public final class ReplicationPipeline {
     private final AtomicBoolean started = new AtomicBoolean();
     private final TransactionTracker tracker = new TransactionTracker();
     private final ConfirmedPosition position = new ConfirmedPosition();
+    /** The running ring, for the live counts; null before {@link #run()}. */
+    private volatile ApplyRing running;
 
     /** A pipeline that applies through {@code handler}; {@link #run()} starts it and closes the handler. */
     public ReplicationPipeline(PipelineConfig config, ApplyHandler handler) {
@@ -87,6 +89,7 @@ public final class ReplicationPipeline {
         ApplyRing ring = new ApplyRing(config.pipelineName(), config.ringSize(), config.eventBufferBytes(), handler,
                 signals);
         ring.start();
+        running = ring;
         try {
             return replicate(ring);
         } finally {
@@ -99,6 +102,16 @@ public final class ReplicationPipeline {
     public void requestStop() {
         stop.request();
         signals.wakeUp();
+    }
+
+    /**
+     * Row changes (Insert, Update, Delete) the apply handler has accepted so far in this run, as
+     * {@link PipelineResult#changesApplied()} will say at its end; for progress displays, from any
+     * thread. Updated at the end of each batch the applier takes from the ring.
+     */
+    public long changesApplied() {
+        ApplyRing ring = running;
+        return ring == null ? 0 : ring.stage().changesApplied();
     }
 
     /** Waits until {@link #run()} has returned; returns whether it has. */
