@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
 /**
  * One copy job: a source connection inside a read-only repeatable-read transaction that imported
  * the load's snapshot (kept open for the whole copy, so every table this job reads is read as of
- * the same instant), and a target connection.
+ * the same instant), with row-level security off and no timeouts, and a target connection.
  */
 final class CopyWorker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CopyWorker.class);
@@ -33,12 +33,17 @@ final class CopyWorker implements AutoCloseable {
         Connection source = connector.openSql();
         try (Statement statement = source.createStatement()) {
             statement.execute("SET statement_timeout = 0");
+            statement.execute("SET lock_timeout = 0");
             statement.execute("SET idle_in_transaction_session_timeout = 0");
+            statement.execute(TargetSessions.NO_SESSION_TIMEOUTS);
+            // Row-level security would filter the copy silently; off, the server raises an error
+            // instead when the user is subject to a policy (then it needs BYPASSRLS), as pg_dump does.
+            statement.execute("SET row_security = off");
             statement.execute("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY");
             statement.execute("SET TRANSACTION SNAPSHOT " + Identifiers.literal(snapshot));
         } catch (SQLException e) {
             closeQuietly(source);
-            throw SourceErrors.failed(e, "importing snapshot " + snapshot + " on " + connector.spec().describe(),
+            throw SourceErrors.failed(e, "opening a copy job on " + connector.spec().describe(),
                     "the exporting replication connection must still be open; on a standby, snapshots cannot be"
                             + " exported");
         }

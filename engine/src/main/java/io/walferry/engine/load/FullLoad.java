@@ -16,6 +16,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -75,6 +76,10 @@ public final class FullLoad {
     public LoadResult run() {
         ConnectionSpec target = config.target();
         try (Connection targetSql = TargetSessions.open(target); Connection sourceSql = connector.openSql()) {
+            try (Statement statement = sourceSql.createStatement()) {
+                statement.execute(TargetSessions.NO_SESSION_TIMEOUTS);
+            }
+            lockPipeline(targetSql);
             LoadState state = readState(targetSql);
             if (state != null && state.phase() == LoadState.Phase.DONE) {
                 return LoadResult.alreadyDone(state);
@@ -83,6 +88,9 @@ public final class FullLoad {
             int targetVersion = serverVersion(targetSql);
             List<LoadTable> tables = readTables(sourceSql);
             if (state == null) {
+                if (config.copyData()) {
+                    refuseForeignSlot(sourceSql, server);
+                }
                 startLoad(targetSql, sourceSql, tables);
                 state = readState(targetSql);
             } else {
@@ -93,9 +101,13 @@ public final class FullLoad {
             if (state.phase() == LoadState.Phase.SCHEMA) {
                 slotLsn = config.copyData() ? createSlotAndCopy(targetSql, sourceSql, server, targetVersion, tables)
                         : Lsn.INVALID;
+                if (config.copyData()) {
+                    requireEveryTableCopied(readState(targetSql), tables);
+                }
                 setPhase(targetSql, LoadState.Phase.POST_DATA, slotLsn);
             } else if (state.phase() == LoadState.Phase.DATA) {
                 resumeCopy(targetSql, sourceSql, server, targetVersion, tables, state);
+                requireEveryTableCopied(readState(targetSql), tables);
                 setPhase(targetSql, LoadState.Phase.POST_DATA, Lsn.INVALID);
             }
             state = readState(targetSql);
@@ -103,7 +115,6 @@ public final class FullLoad {
             setPhase(targetSql, LoadState.Phase.DONE, Lsn.INVALID);
             state = readState(targetSql);
             LoadResult result = LoadResult.of(state, tables);
-            checkCounts(result);
             for (String line : schema.report()) {
                 LOG.info("schema: {}", line);
             }
@@ -201,10 +212,12 @@ public final class FullLoad {
     /** The first data phase: the pipeline's slot and its snapshot, then every table. */
     private long createSlotAndCopy(Connection targetSql, Connection sourceSql, ServerInfo server, int targetVersion,
                                    List<LoadTable> tables) throws SQLException {
-        server.requireLogicalReplication(config.source());
         dropStaleSlot(sourceSql, server);
+        server = ServerInfo.read(sourceSql, config.source());
+        server.requireLogicalReplication(config.source());
         PipelinePublication.ensure(sourceSql, config.source(), config.publicationName(), config.includeTables(),
                 config.excludeTables(), server.versionNum(), true);
+        requirePublishedViaRoot(sourceSql, tables);
         try (SnapshotSlot slot = SnapshotSlot.create(connector, config.slotName(), false, server.versionNum())) {
             setPhase(targetSql, LoadState.Phase.DATA, slot.consistentLsn());
             copyTables(slot, server, targetVersion, tables, config.truncateTarget());
@@ -213,9 +226,10 @@ public final class FullLoad {
     }
 
     /**
-     * A slot of this pipeline's name that exists before the load recorded one is the leftover of a
-     * load that stopped right after creating it: its snapshot is gone and nothing was copied under
-     * it, so it is dropped and created again. One in use belongs to a running walferry: stop.
+     * In phase {@code schema} (the load record exists, written before the slot is created), a slot of
+     * this pipeline's name is the leftover of this load, stopped right after creating it: its
+     * snapshot is gone and nothing was copied under it, so it is dropped and created again. One in
+     * use belongs to a running walferry: stop.
      */
     private void dropStaleSlot(Connection sourceSql, ServerInfo server) throws SQLException {
         SlotState slot = SlotState.read(sourceSql, config.slotName(), server.versionNum());
@@ -244,6 +258,38 @@ public final class FullLoad {
         }
     }
 
+    /**
+     * Partitioned tables are loaded, and skipped after a resume, by the partitioned table's name:
+     * their changes must come under that name too ({@code publish_via_partition_root}), which an
+     * existing publication made by hand may lack.
+     */
+    private void requirePublishedViaRoot(Connection sourceSql, List<LoadTable> tables) throws SQLException {
+        boolean partitioned = tables.stream().anyMatch(LoadTable::partitioned);
+        if (!partitioned) {
+            return;
+        }
+        try (PreparedStatement query = sourceSql.prepareStatement(
+                "SELECT pubviaroot FROM pg_catalog.pg_publication WHERE pubname = ?")) {
+            query.setString(1, config.publicationName());
+            try (ResultSet row = query.executeQuery()) {
+                if (row.next() && !row.getBoolean(1)) {
+                    throw new EngineException(Failure.SOURCE_NOT_READY, "publication " + config.publicationName()
+                            + " on " + config.source().hostAndPort() + " publishes partitions under their own names,"
+                            + " and walferry loads partitioned tables as a whole: run ALTER PUBLICATION "
+                            + config.publicationName() + " SET (publish_via_partition_root = true), or drop it and let"
+                            + " walferry create it");
+                }
+            }
+        } catch (SQLException e) {
+            if (!"42703".equals(e.getSQLState())) {
+                throw e;
+            }
+            throw new EngineException(Failure.SOURCE_NOT_READY, "the source " + config.source().hostAndPort()
+                    + " cannot publish partitioned tables through their root (PostgreSQL 13 or later can), and"
+                    + " walferry loads them as a whole: leave them out with --exclude", e);
+        }
+    }
+
     /** A resumed data phase: the unfinished tables, emptied and copied under a new snapshot. */
     private void resumeCopy(Connection targetSql, Connection sourceSql, ServerInfo server, int targetVersion,
                             List<LoadTable> tables, LoadState state) throws SQLException {
@@ -266,12 +312,80 @@ public final class FullLoad {
         if (unfinished.isEmpty()) {
             return;
         }
+        unfinished = withForeignKeyNeighbours(sourceSql, server, tables, unfinished, state);
+        for (LoadTable table : unfinished) {
+            if (state.copied(table.schema(), table.name()) != null) {
+                LoadState.forgetTable(targetSql, config.pipelineName(), table);
+            }
+        }
+        targetSql.commit();
         String temporary = config.slotName() + "_resume";
         try (SnapshotSlot snapshot = SnapshotSlot.create(connector, temporary, true, server.versionNum())) {
             LOG.info("{} tables not finished: copying them again under a new snapshot at {} (the slot's changes to"
                     + " them before it are skipped)", unfinished.size(), Lsn.format(snapshot.consistentLsn()));
             copyTables(snapshot, server, targetVersion, unfinished, true);
         }
+    }
+
+    /**
+     * The unfinished tables, and every finished one linked to them by foreign keys, directly or not:
+     * tables copied under one snapshot hold rows that agree with each other, so the foreign keys of
+     * the post-data phase validate, and a TRUNCATE of linked tables on the stream is either skipped
+     * for all of them or applied to all (the snapshot of each is the same).
+     */
+    private List<LoadTable> withForeignKeyNeighbours(Connection sourceSql, ServerInfo server, List<LoadTable> tables,
+                                                     List<LoadTable> unfinished, LoadState state) throws SQLException {
+        Map<String, LoadTable> byKey = new HashMap<>();
+        Map<String, String> parent = new HashMap<>();
+        for (LoadTable table : tables) {
+            String key = LoadState.key(table.schema(), table.name());
+            byKey.put(key, table);
+            parent.put(key, key);
+        }
+        String root = server.versionNum() >= 120000 ? "COALESCE(pg_catalog.pg_partition_root(%s), %s)" : "%s";
+        String query = "SELECT an.nspname, a.relname, bn.nspname, b.relname FROM pg_catalog.pg_constraint c"
+                + " JOIN pg_catalog.pg_class a ON a.oid = " + String.format(root, "c.conrelid", "c.conrelid")
+                + " JOIN pg_catalog.pg_namespace an ON an.oid = a.relnamespace"
+                + " JOIN pg_catalog.pg_class b ON b.oid = " + String.format(root, "c.confrelid", "c.confrelid")
+                + " JOIN pg_catalog.pg_namespace bn ON bn.oid = b.relnamespace WHERE c.contype = 'f'";
+        try (Statement statement = sourceSql.createStatement(); ResultSet rows = statement.executeQuery(query)) {
+            while (rows.next()) {
+                String a = LoadState.key(rows.getString(1), rows.getString(2));
+                String b = LoadState.key(rows.getString(3), rows.getString(4));
+                if (parent.containsKey(a) && parent.containsKey(b)) {
+                    parent.put(find(parent, a), find(parent, b));
+                }
+            }
+        }
+        Set<String> groups = new HashSet<>();
+        for (LoadTable table : unfinished) {
+            groups.add(find(parent, LoadState.key(table.schema(), table.name())));
+        }
+        List<LoadTable> result = new ArrayList<>();
+        List<String> linked = new ArrayList<>();
+        for (LoadTable table : tables) {
+            String key = LoadState.key(table.schema(), table.name());
+            if (groups.contains(find(parent, key))) {
+                result.add(byKey.get(key));
+                if (state.copied(table.schema(), table.name()) != null) {
+                    linked.add(table.displayName());
+                }
+            }
+        }
+        if (!linked.isEmpty()) {
+            LOG.info("copying again, with them, the finished tables linked to them by foreign keys: {}",
+                    String.join(", ", linked));
+        }
+        return result;
+    }
+
+    private static String find(Map<String, String> parent, String key) {
+        String root = key;
+        while (!parent.get(root).equals(root)) {
+            root = parent.get(root);
+        }
+        parent.put(key, root);
+        return root;
     }
 
     /** Copies {@code tables} under the snapshot of {@code slot}, with the configured number of jobs. */
@@ -398,7 +512,7 @@ public final class FullLoad {
                 }
             }
             if (!clearsItself) {
-                CopyRun.empty(targetSql, table.qualified(), table.partitioned());
+                CopyRun.empty(targetSql, table.qualified());
                 targetSql.commit();
             }
         }
@@ -469,8 +583,11 @@ public final class FullLoad {
             while (failure.get() == null && (chunk = queue.poll()) != null) {
                 try {
                     copy(worker, chunk);
-                } catch (RuntimeException e) {
-                    if (failure.compareAndSet(null, e)) {
+                } catch (RuntimeException | Error e) {
+                    RuntimeException failed = e instanceof RuntimeException ? (RuntimeException) e
+                            : new EngineException(Failure.TARGET_NOT_READY, "copying " + chunk.describe() + " failed: "
+                                    + e + "; the load resumes where it stopped when walferry runs again", e);
+                    if (failure.compareAndSet(null, failed)) {
                         for (CopyWorker other : all) {
                             if (other != worker) {
                                 other.cancel();
@@ -494,7 +611,7 @@ public final class FullLoad {
                     if (emptiesItsTarget(chunk)) {
                         freeze = truncateForFreeze(target, chunk.targetTable());
                         if (!freeze && clear) {
-                            empty(target, chunk.targetTable(), false);
+                            empty(target, chunk.targetTable());
                         }
                     }
                     boolean binary = sameMajor && table.binarySafe();
@@ -554,15 +671,27 @@ public final class FullLoad {
             }
         }
 
-        /** Empties a table: TRUNCATE, or DELETE where a foreign key of an existing schema forbids it. */
-        static void empty(Connection target, String table, boolean partitioned) throws SQLException {
+        /**
+         * Empties a target table: TRUNCATE, or DELETE where a foreign key of an existing schema forbids
+         * it; without ONLY when the target's table is partitioned (it may be, whatever the source's is).
+         */
+        static void empty(Connection target, String table) throws SQLException {
+            boolean partitioned;
+            try (PreparedStatement query = target.prepareStatement(
+                    "SELECT relkind = 'p' FROM pg_catalog.pg_class WHERE oid = pg_catalog.to_regclass(?)")) {
+                query.setString(1, table);
+                try (ResultSet row = query.executeQuery()) {
+                    partitioned = row.next() && row.getBoolean(1);
+                }
+            }
+            String only = partitioned ? "" : "ONLY ";
             try (Statement statement = target.createStatement()) {
                 statement.execute("SAVEPOINT walferry_empty");
                 try {
-                    statement.execute("TRUNCATE " + (partitioned ? "" : "ONLY ") + table);
+                    statement.execute("TRUNCATE " + only + table);
                 } catch (SQLException e) {
                     statement.execute("ROLLBACK TO SAVEPOINT walferry_empty");
-                    statement.execute("DELETE FROM " + (partitioned ? "" : "ONLY ") + table);
+                    statement.execute("DELETE FROM " + only + table);
                 }
             }
         }
@@ -575,19 +704,66 @@ public final class FullLoad {
         final AtomicLong targetRows = new AtomicLong();
     }
 
-    /** Fails the load when a table's copy lost or gained rows on the way. */
-    private void checkCounts(LoadResult result) {
-        List<String> differences = new ArrayList<>();
-        for (LoadResult.TableCopy copy : result.tables()) {
-            if (copy.sourceRows() != copy.targetRows()) {
-                differences.add(copy.displayName() + " (source sent " + copy.sourceRows() + " rows, the target"
-                        + " took " + copy.targetRows() + ")");
+    /**
+     * Before the data phase ends: every table has its copy recorded, and took exactly the rows the
+     * source sent. Checked on every run that ends the phase, so a failed check is never skipped by a
+     * rerun.
+     */
+    private void requireEveryTableCopied(LoadState state, List<LoadTable> tables) {
+        List<String> problems = new ArrayList<>();
+        for (LoadTable table : tables) {
+            LoadState.CopiedTable copied = state.copied(table.schema(), table.name());
+            if (copied == null) {
+                problems.add(table.displayName() + " has no recorded copy");
+            } else if (copied.sourceRows() != copied.targetRows()) {
+                problems.add(table.displayName() + " (source sent " + copied.sourceRows() + " rows, the target took "
+                        + copied.targetRows() + ")");
             }
         }
-        if (!differences.isEmpty()) {
-            throw new EngineException(Failure.TARGET_NOT_READY, "the target did not take every row copied: "
-                    + String.join(", ", differences) + ". A rule or an ENABLE ALWAYS trigger on the target table"
-                    + " probably rewrote the rows; remove it, empty the table and load again");
+        if (!problems.isEmpty()) {
+            throw new EngineException(Failure.TARGET_NOT_READY, "the copy is incomplete: " + String.join(", ", problems)
+                    + ". A rule or an ENABLE ALWAYS trigger on a target table may have rewritten rows: remove it, then"
+                    + " have the table copied again (DELETE FROM walferry.load_tables WHERE pipeline = '"
+                    + config.pipelineName() + "' AND table_name = '...') and run walferry again");
+        }
+    }
+
+    /**
+     * One load per pipeline and target at a time: a session-level advisory lock on the target, held
+     * by the load's control connection until it closes. A second walferry loading the same pipeline
+     * would empty tables the first one is filling.
+     */
+    private void lockPipeline(Connection targetSql) throws SQLException {
+        try (PreparedStatement lock = targetSql.prepareStatement(
+                "SELECT pg_catalog.pg_try_advisory_lock(pg_catalog.hashtext('walferry load ' || ?))")) {
+            lock.setString(1, config.pipelineName());
+            try (ResultSet row = lock.executeQuery()) {
+                row.next();
+                if (!row.getBoolean(1)) {
+                    throw new EngineException(Failure.TARGET_NOT_READY, "another walferry is loading pipeline \""
+                            + config.pipelineName() + "\" into " + config.target().describe() + " right now: let it"
+                            + " finish (or stop it) before running this one");
+                }
+            }
+        }
+        targetSql.commit();
+    }
+
+    /**
+     * A new load must not take over a slot of the pipeline's name that exists before the load has
+     * any record on the target: it may stream to another target. (A slot created by this load before
+     * it recorded it is recognised by the load record written before the slot, see
+     * {@link #dropStaleSlot}.)
+     */
+    private void refuseForeignSlot(Connection sourceSql, ServerInfo server) {
+        SlotState slot = SlotState.read(sourceSql, config.slotName(), server.versionNum());
+        if (slot != null) {
+            throw new EngineException(Failure.SOURCE_NOT_READY, "replication slot " + config.slotName() + " already"
+                    + " exists on " + config.source().hostAndPort() + (slot.isActive() ? " (in use by the server process"
+                    + " with PID " + slot.activePid() + ")" : "") + ", but pipeline \"" + config.pipelineName()
+                    + "\" has no load recorded on " + config.target().describe() + ": the slot probably serves this"
+                    + " pipeline's move to another target. Choose another --pipeline name, or remove the old pipeline"
+                    + " first (walferry cleanup with its --source, --target and --pipeline)");
         }
     }
 }

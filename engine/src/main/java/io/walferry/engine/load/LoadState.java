@@ -206,6 +206,17 @@ public final class LoadState {
         }
     }
 
+    /** Forgets a table's recorded copy (it is copied again); in the caller's transaction. */
+    static void forgetTable(Connection target, String pipeline, LoadTable table) throws SQLException {
+        try (PreparedStatement delete = target.prepareStatement("DELETE FROM walferry.load_tables"
+                + " WHERE pipeline = ? AND schema_name = ? AND table_name = ?")) {
+            delete.setString(1, pipeline);
+            delete.setString(2, table.schema());
+            delete.setString(3, table.name());
+            delete.executeUpdate();
+        }
+    }
+
     /** Records a post-data step as done; in the caller's transaction, with the step's DDL. */
     static void recordStep(Connection target, String pipeline, String step) throws SQLException {
         try (PreparedStatement insert = target.prepareStatement(

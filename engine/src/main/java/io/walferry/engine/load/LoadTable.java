@@ -15,7 +15,8 @@ import java.util.List;
  * @param binarySafe     whether every column's type is built into PostgreSQL and has binary send and
  *                       receive functions, so that binary COPY means the same on both sides (binary
  *                       arrays and composites name their element types by OID, and the OIDs of
- *                       user-defined types differ between servers)
+ *                       user-defined types differ between servers; the {@code reg*} types, whose
+ *                       binary form is the OID they name, are left to text too)
  * @param leaves         the tables holding the rows: the table itself, or the partitions
  * @param estimatedRows  the planner's row estimate ({@code reltuples}), -1 when unknown
  */

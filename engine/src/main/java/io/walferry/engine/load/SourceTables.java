@@ -32,7 +32,7 @@ public final class SourceTables {
             + " AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'walferry') AND n.nspname NOT LIKE 'pg\\_%'"
             + " ORDER BY n.nspname, c.relname";
     private static final String COLUMNS = "SELECT a.attname, a.attgenerated <> '',"
-            + " t.oid < " + FIRST_NORMAL_OID + " AND t.typsend <> 0 AND t.typreceive <> 0"
+            + " t.oid < " + FIRST_NORMAL_OID + " AND t.typsend <> 0 AND t.typreceive <> 0 AND t.typname !~ '^_?reg'"
             + " AND (t.typelem = 0 OR (e.oid < " + FIRST_NORMAL_OID + " AND e.typsend <> 0 AND e.typreceive <> 0))"
             + " FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_type t ON t.oid = a.atttypid"
             + " LEFT JOIN pg_catalog.pg_type e ON e.oid = t.typelem"

@@ -171,9 +171,11 @@ class FullLoadIT {
         PgPair pair = TestPostgres.pair(sourceVersion, targetVersion);
         String sourceDb = pair.source().createDatabase("load_resume");
         String targetDb = pair.target().createDatabase("load_resume");
-        run(pair.source(), sourceDb, SCHEMA + ";\n" + DATA);
+        // The odd table refers to moods: the two must be copied under one snapshot.
+        String link = ";\nALTER TABLE " + ODD + " ADD COLUMN mood_id int REFERENCES moods (id)";
+        run(pair.source(), sourceDb, SCHEMA + ";\n" + DATA + link + ";\nUPDATE " + ODD + " SET mood_id = \"select\"");
         // The target refuses one row of the smallest table, the last one the single job copies (largest first).
-        run(pair.target(), targetDb, SCHEMA + ";\nALTER TABLE " + ODD + " ADD CONSTRAINT no_49 CHECK (\"select\" <> 49)");
+        run(pair.target(), targetDb, SCHEMA + link + ";\nALTER TABLE " + ODD + " ADD CONSTRAINT no_49 CHECK (\"select\" <> 49)");
         LoadConfig config = config(pair, sourceDb, targetDb, "resume", 1, 0);
 
         assertThatThrownBy(() -> new FullLoad(config, EXISTING).run())
@@ -183,26 +185,28 @@ class FullLoadIT {
         String copiedBefore = queryText(pair.target(), targetDb,
                 "SELECT string_agg(schema_name || '.' || table_name || '@' || copied_at, ',' ORDER BY table_name)"
                         + " FROM walferry.load_tables");
-        assertThat(copiedBefore).contains("public.big@").doesNotContain("Odd Schema");
+        assertThat(copiedBefore).contains("public.big@").contains("public.moods@").doesNotContain("Odd Schema");
 
         // The source moves on while the load is stopped; the fix on the target; the load runs again.
         run(pair.source(), sourceDb, "UPDATE " + ODD + " SET \"Mixed Case\" = 'changed' WHERE \"select\" <= 10;\n"
-                + "DELETE FROM " + ODD + " WHERE \"select\" = 50");
+                + "DELETE FROM " + ODD + " WHERE \"select\" = 50;\nUPDATE moods SET m = 'ok' WHERE id <= 5");
         run(pair.target(), targetDb, "ALTER TABLE " + ODD + " DROP CONSTRAINT no_49");
         LoadResult result = new FullLoad(config, EXISTING).run();
 
         assertThat(rows(pair.target(), targetDb, ODD)).isEqualTo(rows(pair.source(), sourceDb, ODD))
-                .contains("(1,changed)").hasSize(49);
+                .contains("(1,changed,1)").hasSize(49);
+        assertThat(rows(pair.target(), targetDb, "public.moods")).as("the linked table, copied again under the new"
+                + " snapshot").isEqualTo(rows(pair.source(), sourceDb, "public.moods"));
         for (String table : TABLES) {
             assertThat(count(pair.target(), targetDb, table)).as(table).isEqualTo(count(pair.source(), sourceDb, table));
         }
         String copiedAfter = queryText(pair.target(), targetDb,
                 "SELECT string_agg(schema_name || '.' || table_name || '@' || copied_at, ',' ORDER BY table_name)"
-                        + " FROM walferry.load_tables WHERE schema_name <> 'Odd Schema'");
-        assertThat(copiedAfter).isEqualTo(copiedBefore);
+                        + " FROM walferry.load_tables WHERE schema_name <> 'Odd Schema' AND table_name <> 'moods'");
+        assertThat(copiedAfter).isEqualTo(copiedBefore.replaceAll(",?public\\.moods@[^,]*", ""));
         Map<String, Long> later = result.laterSnapshots();
         String oddKey = LoadState.key("Odd Schema", "Order \"Lines\" café");
-        assertThat(later).containsOnlyKeys(oddKey);
+        assertThat(later).containsOnlyKeys(oddKey, LoadState.key("public", "moods"));
         assertThat(Long.compareUnsigned(later.get(oddKey), result.slotLsn())).isPositive();
         assertThat(slotExists(pair.source(), sourceDb, "walferry_resume_resume")).isFalse();
     }
