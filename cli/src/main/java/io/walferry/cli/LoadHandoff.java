@@ -80,7 +80,7 @@ final class LoadHandoff {
             }
             long recorded = progress == null ? Lsn.INVALID : progress.endLsn();
             if (load != null && recorded == Lsn.INVALID) {
-                LoadResult result = new FullLoad(load, schema(load)).run();
+                LoadResult result = new FullLoad(load, schema(load), config.metrics().load()).run();
                 if (!result.alreadyDone()) {
                     for (String line : result.countLines()) {
                         LOG.info("load: {}", line);

@@ -48,7 +48,7 @@ import picocli.CommandLine.Spec;
                 + " exactly once across restarts. A stopped load resumes where it was.",
         footer = {"", "Exit codes: 0 ok, 1 internal error, 2 usage, 3 cannot connect, 4 source not ready,"
                 + " 5 protocol error, 6 the target refused a change (missing table, diverged data), 8 the slot reached"
-                + " --max-slot-wal with --on-slot-limit stop or drop."})
+                + " --max-slot-wal with --on-slot-limit stop or drop. A --http port in use exits 2."})
 final class ReplicateCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(ReplicateCommand.class);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
@@ -139,6 +139,13 @@ final class ReplicateCommand implements Callable<Integer> {
                     + " new full load (exit 8).")
     String onSlotLimit;
 
+    @Option(names = "--http", paramLabel = "HOST:PORT",
+            description = "Serve /metrics (Prometheus), /status and /health (JSON) on this address; a port alone"
+                    + " listens on 127.0.0.1; 'off' serves nothing. Default: " + Monitoring.DEFAULT_ADDRESS
+                    + " (when that port is taken, the run warns and goes on without it; a port given here that is"
+                    + " taken is an error, exit 2).")
+    String http;
+
     private final SourceEnvironment environment;
 
     ReplicateCommand() {
@@ -154,6 +161,12 @@ final class ReplicateCommand implements Callable<Integer> {
         common.applyLogging();
         PipelineConfig config = config();
         ConnectionSpec targetSpec = target.resolve(spec, environment);
+        try (Monitoring monitoring = Monitoring.start(spec, http, config)) {
+            return replicate(config.withMetrics(monitoring.metrics()), targetSpec);
+        }
+    }
+
+    private Integer replicate(PipelineConfig config, ConnectionSpec targetSpec) throws InterruptedException {
         LoadHandoff.Handoff handoff = new LoadHandoff(config, targetSpec, schema, pgDump).run(load(config, targetSpec));
         config = config.withInProgressStreaming(handoff.inProgressStreaming());
         AtomicReference<ReplicationPipeline> running = new AtomicReference<>();
