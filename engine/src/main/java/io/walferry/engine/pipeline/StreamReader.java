@@ -4,12 +4,10 @@ import io.walferry.decoder.DecodeException;
 import io.walferry.decoder.Lsn;
 import io.walferry.decoder.MessageType;
 import io.walferry.decoder.PgOutputDecoder;
-import io.walferry.decoder.RelationInfo;
 import io.walferry.engine.EngineException;
 import io.walferry.engine.Failure;
-import io.walferry.engine.metrics.ChangeOp;
+import io.walferry.engine.metrics.DecodedChanges;
 import io.walferry.engine.metrics.PipelineMetrics;
-import io.walferry.engine.metrics.TableChanges;
 import io.walferry.engine.source.ReceiveWatch;
 import io.walferry.engine.stream.StopSignal;
 import java.nio.ByteBuffer;
@@ -53,6 +51,7 @@ final class StreamReader {
     private final ConfirmedPosition position;
     private final ProgressLog progress;
     private final PipelineMetrics metrics;
+    private final DecodedChanges decodedChanges;
     private final long statusIntervalNanos;
     private final long receiveTimeoutNanos;
     private final long probeNanos;
@@ -64,9 +63,6 @@ final class StreamReader {
     private long nextForcedStatusNanos;
     private int emptyPolls;
     private long lastProbeNanos;
-    /** The last relation a change was counted for, and its counters: runs of one table skip the lookup. */
-    private RelationInfo countedRelation;
-    private TableChanges countedTable;
 
     StreamReader(ApplyRing ring, ApplierSignals signals, ApplyHandler handler, StopSignal stop,
                  TransactionTracker tracker, ConfirmedPosition position, ProgressLog progress, PipelineMetrics metrics,
@@ -79,6 +75,7 @@ final class StreamReader {
         this.position = position;
         this.progress = progress;
         this.metrics = metrics;
+        this.decodedChanges = new DecodedChanges(metrics);
         this.statusIntervalNanos = statusIntervalMs * 1_000_000L;
         this.receiveTimeoutNanos = receiveTimeoutMs * 1_000_000L;
         this.probeNanos = receiveTimeoutNanos / 3;
@@ -128,7 +125,7 @@ final class StreamReader {
             if (tracker.track(decoder, type, lsn)) {
                 progress.committed(tracker.lastCommitEndLsn(), tracker.lastCommitTimeMicros());
             }
-            countDecoded(decoder, type);
+            decodedChanges.count(decoder, type);
             long sequence = claim();
             if (sequence < 0) {
                 continue; // stop requested or applier failed while the ring was full: checkEnd says which
@@ -138,31 +135,6 @@ final class StreamReader {
                 updateFeedback(now);
             }
         }
-    }
-
-    /** Counts a row change in its table's counters; a TRUNCATE once for each table it lists. */
-    private void countDecoded(PgOutputDecoder decoder, MessageType type) {
-        switch (type) {
-            case INSERT -> counters(decoder.insert().relation()).decoded(ChangeOp.INSERT);
-            case UPDATE -> counters(decoder.update().relation()).decoded(ChangeOp.UPDATE);
-            case DELETE -> counters(decoder.delete().relation()).decoded(ChangeOp.DELETE);
-            case TRUNCATE -> {
-                for (int i = 0; i < decoder.truncate().relationCount(); i++) {
-                    counters(decoder.truncate().relation(i)).decoded(ChangeOp.TRUNCATE);
-                }
-            }
-            default -> {
-                // Not a row change.
-            }
-        }
-    }
-
-    private TableChanges counters(RelationInfo relation) {
-        if (relation != countedRelation) {
-            countedTable = metrics.table(relation.qualifiedName());
-            countedRelation = relation;
-        }
-        return countedTable;
     }
 
     /**
