@@ -13,6 +13,8 @@ import io.walferry.decoder.RelationInfo;
 import io.walferry.decoder.StreamAbortMessage;
 import io.walferry.decoder.StreamCommitMessage;
 import io.walferry.decoder.StreamStartMessage;
+import io.walferry.engine.metrics.ApplyMetrics;
+import io.walferry.engine.metrics.PipelineMetrics;
 import io.walferry.engine.pipeline.ApplyHandler;
 import io.walferry.engine.source.ConnectionSpec;
 import java.util.Map;
@@ -63,6 +65,7 @@ public final class TransactionalApplier implements ApplyHandler {
     private final ProgressTable progress;
     private final RelationSqlCache relations = new RelationSqlCache();
     private final Map<String, Long> tableSnapshots;
+    private ApplyMetrics metrics;
     private PgOutputDecoder decoder;
     private TargetSession main;
     private StreamedTransactions streams;
@@ -96,6 +99,13 @@ public final class TransactionalApplier implements ApplyHandler {
         this.options = options;
         this.progress = new ProgressTable(pipelineName, LANE);
         this.tableSnapshots = Map.copyOf(tableSnapshots);
+        this.metrics = PipelineMetrics.unpublished(pipelineName).apply();
+    }
+
+    /** Counts what this applier commits into {@code applyMetrics}; takes effect at the next {@link #open}. */
+    @Override
+    public void recordInto(ApplyMetrics applyMetrics) {
+        this.metrics = applyMetrics;
     }
 
     @Override
@@ -131,7 +141,7 @@ public final class TransactionalApplier implements ApplyHandler {
     }
 
     private TargetSession newSession() {
-        return new TargetSession(connector, relations, progress, options);
+        return new TargetSession(connector, relations, progress, options, metrics);
     }
 
     @Override
@@ -290,6 +300,7 @@ public final class TransactionalApplier implements ApplyHandler {
             } else {
                 main.rollback();
             }
+            metrics.sourceCommitApplied(commit.commitTimeMicros());
         }
         advance(commit.endLsn());
     }
@@ -330,9 +341,12 @@ public final class TransactionalApplier implements ApplyHandler {
             } else if (transaction.deferredFailure() != null) {
                 throw transaction.deferredFailure().withContext("streamed source transaction " + commit.xid()
                         + " committed at LSN " + Lsn.format(commit.commitLsn()) + ", after the applier's recorded progress");
-            } else if (transaction.session() != null && transaction.session().hasChanges()) {
-                transaction.session().transaction().committedAt(commit.commitLsn());
-                transaction.session().commit(endLsn);
+            } else {
+                if (transaction.session() != null && transaction.session().hasChanges()) {
+                    transaction.session().transaction().committedAt(commit.commitLsn());
+                    transaction.session().commit(endLsn);
+                }
+                metrics.sourceCommitApplied(commit.commitTimeMicros());
             }
         } finally {
             if (transaction != null) {

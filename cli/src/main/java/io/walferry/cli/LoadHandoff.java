@@ -94,7 +94,7 @@ final class LoadHandoff {
             long recorded = progress == null ? Lsn.INVALID : progress.endLsn();
             LoadResult loaded = null;
             if (load != null && recorded == Lsn.INVALID) {
-                LoadResult result = new FullLoad(load, schema(load)).run();
+                LoadResult result = new FullLoad(load, schema(load), config.metrics().load()).run();
                 if (!result.alreadyDone()) {
                     loaded = result;
                     for (String line : result.countLines()) {

@@ -47,7 +47,7 @@ import picocli.CommandLine.Spec;
                 + " exactly once across restarts. A stopped load resumes where it was.",
         footer = {"", "Exit codes: 0 ok, 1 internal error, 2 usage, 3 cannot connect, 4 source not ready,"
                 + " 5 protocol error, 6 the target refused a change (missing table, diverged data), 8 the slot reached"
-                + " --max-slot-wal with --on-slot-limit stop or drop."})
+                + " --max-slot-wal with --on-slot-limit stop or drop. A --http port in use exits 2."})
 final class ReplicateCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(ReplicateCommand.class);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
@@ -136,6 +136,13 @@ final class ReplicateCommand implements Callable<Integer> {
                     + " new full load (exit 8).")
     String onSlotLimit;
 
+    @Option(names = "--http", paramLabel = "HOST:PORT",
+            description = "Serve /metrics (Prometheus), /status and /health (JSON) on this address; a port alone"
+                    + " listens on 127.0.0.1; 'off' serves nothing. Default: " + Monitoring.DEFAULT_ADDRESS
+                    + " (when that port is taken, the run warns and goes on without it; a port given here that is"
+                    + " taken is an error, exit 2).")
+    String http;
+
     private final SourceEnvironment environment;
 
     ReplicateCommand() {
@@ -153,6 +160,13 @@ final class ReplicateCommand implements Callable<Integer> {
         ConnectionSpec targetSpec = target.resolve(spec, environment);
         LoadConfig load = load(config, targetSpec);
         SlotWalGuard guard = slotGuard(config);
+        try (Monitoring monitoring = Monitoring.start(spec, http, config)) {
+            return replicate(config.withMetrics(monitoring.metrics()), targetSpec, load, guard);
+        }
+    }
+
+    private Integer replicate(PipelineConfig config, ConnectionSpec targetSpec, LoadConfig load, SlotWalGuard guard)
+            throws InterruptedException {
         requireReachable(config.source(), "source");
         requireReachable(targetSpec, "target");
         LoadHandoff.Handoff handoff = new LoadHandoff(config, targetSpec, schema, pgDump).run(load);

@@ -5,6 +5,7 @@ import io.walferry.applier.ApplyFailure;
 import io.walferry.applier.sql.StatementPlan;
 import io.walferry.decoder.TupleData;
 import io.walferry.decoder.display.ExactBinaryTypes;
+import io.walferry.engine.metrics.ApplyMetrics;
 import java.sql.BatchUpdateException;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -24,6 +25,7 @@ final class ChangeBatch {
 
     private final int maxRows;
     private final long maxChars;
+    private final ApplyMetrics metrics;
     private final ArrayList<String> values = new ArrayList<>();
     private final StringBuilder scratch = new StringBuilder(64);
     private StatementPlan plan;
@@ -31,9 +33,10 @@ final class ChangeBatch {
     private int rows;
     private long chars;
 
-    ChangeBatch(int maxRows, long maxChars) {
+    ChangeBatch(int maxRows, long maxChars, ApplyMetrics metrics) {
         this.maxRows = maxRows;
         this.maxChars = maxChars;
+        this.metrics = metrics;
     }
 
     /** The plan of the changes waiting, or {@code null} when none wait. */
@@ -118,8 +121,10 @@ final class ChangeBatch {
             return;
         }
         int[] counts;
+        long startedNanos = System.nanoTime();
         try {
             counts = statement.executeBatch();
+            metrics.batchExecuted(rows, System.nanoTime() - startedNanos);
         } catch (BatchUpdateException e) {
             SQLException cause = e.getNextException() != null ? e.getNextException() : e;
             throw rowFailed(failedEntry(e), cause);

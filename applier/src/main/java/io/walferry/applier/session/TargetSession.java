@@ -12,6 +12,8 @@ import io.walferry.decoder.RelationInfo;
 import io.walferry.decoder.TruncateMessage;
 import io.walferry.decoder.TupleData;
 import io.walferry.decoder.UpdateMessage;
+import io.walferry.engine.metrics.ApplyMetrics;
+import io.walferry.engine.metrics.ChangeOp;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -31,6 +33,9 @@ import org.slf4j.LoggerFactory;
  * {@link ApplyException} thrown names the change, the {@link #transaction() source transaction}
  * and the target, and says the target transaction was rolled back.
  *
+ * <p>What it commits is counted ({@link ApplyMetrics}): changes per table and operation, held in a
+ * {@link ChangeTally} until COMMIT, JDBC batches, and the commit itself.
+ *
  * <p>Used by the applier thread only.
  */
 public final class TargetSession implements AutoCloseable {
@@ -42,6 +47,8 @@ public final class TargetSession implements AutoCloseable {
     private final ProgressTable progress;
     private final StatementCache statements;
     private final ChangeBatch batch;
+    private final ApplyMetrics metrics;
+    private final ChangeTally tally = new ChangeTally();
     private final SourceTransaction transaction = new SourceTransaction();
     private final LongArrayList savepoints = new LongArrayList();
     private final LongHashSet savepointXids = new LongHashSet();
@@ -51,13 +58,14 @@ public final class TargetSession implements AutoCloseable {
     private boolean broken;
 
     public TargetSession(TargetConnector connector, RelationSqlCache relations, ProgressTable progress,
-                         ApplierOptions options) {
+                         ApplierOptions options, ApplyMetrics metrics) {
         this.connection = connector.connect();
         this.target = connector.describe();
         this.relations = relations;
         this.progress = progress;
         this.statements = new StatementCache(connection);
-        this.batch = new ChangeBatch(options.batchRows(), options.batchChars());
+        this.batch = new ChangeBatch(options.batchRows(), options.batchChars(), metrics);
+        this.metrics = metrics;
     }
 
     /** The source transaction being applied; set it before the first change. */
@@ -92,6 +100,7 @@ public final class TargetSession implements AutoCloseable {
     public void insert(InsertMessage insert) {
         try {
             apply(relations.get(insert.relation(), connection).insertPlan(), null, insert.newTuple());
+            tally.add(metrics.table(insert.relation().qualifiedName()), ChangeOp.INSERT);
         } catch (SQLException e) {
             throw failed("INSERT into " + insert.relation().qualifiedName(), e);
         } catch (ApplyException e) {
@@ -104,6 +113,7 @@ public final class TargetSession implements AutoCloseable {
         try {
             StatementPlan plan = relations.get(update.relation(), connection).updatePlan(update);
             apply(plan, update.oldTuple(), update.newTuple());
+            tally.add(metrics.table(update.relation().qualifiedName()), ChangeOp.UPDATE);
         } catch (SQLException e) {
             throw failed("UPDATE of " + update.relation().qualifiedName(), e);
         } catch (ApplyException e) {
@@ -115,6 +125,7 @@ public final class TargetSession implements AutoCloseable {
     public void delete(DeleteMessage delete) {
         try {
             apply(relations.get(delete.relation(), connection).deletePlan(delete), delete.oldTuple(), null);
+            tally.add(metrics.table(delete.relation().qualifiedName()), ChangeOp.DELETE);
         } catch (SQLException e) {
             throw failed("DELETE from " + delete.relation().qualifiedName(), e);
         } catch (ApplyException e) {
@@ -154,6 +165,12 @@ public final class TargetSession implements AutoCloseable {
         }
         run(sql.toString(), "TRUNCATE of " + tables);
         dirty = true;
+        for (int i = 0; i < truncate.relationCount(); i++) {
+            RelationInfo relation = truncate.relation(i);
+            if (!skip.test(relation)) {
+                tally.add(metrics.table(relation.qualifiedName()), ChangeOp.TRUNCATE);
+            }
+        }
     }
 
     private void apply(StatementPlan plan, TupleData oldTuple, TupleData newTuple) throws SQLException {
@@ -184,6 +201,7 @@ public final class TargetSession implements AutoCloseable {
             run("SAVEPOINT " + savepointName(subXid), "opening a savepoint for subtransaction " + subXid);
             savepoints.addLong(subXid);
             savepointXids.add(subXid);
+            tally.savepoint();
         }
     }
 
@@ -203,6 +221,7 @@ public final class TargetSession implements AutoCloseable {
         for (int i = savepoints.size() - 1; i >= index; i--) {
             savepointXids.remove(savepoints.removeAt(i));
         }
+        tally.rollbackToSavepoint(index);
         return true;
     }
 
@@ -216,6 +235,7 @@ public final class TargetSession implements AutoCloseable {
      * and xid), and commits.
      */
     public void commit(long endLsn) {
+        long startedNanos = System.nanoTime();
         try {
             batch.execute();
             if (recordProgress == null) {
@@ -228,6 +248,8 @@ public final class TargetSession implements AutoCloseable {
                         + " process may be applying pipeline \"" + progress.pipeline() + "\"; stop it");
             }
             connection.commit();
+            metrics.transactionCommitted(System.nanoTime() - startedNanos);
+            tally.committed();
             reset();
         } catch (SQLException e) {
             throw failed("committing", e);
@@ -290,6 +312,7 @@ public final class TargetSession implements AutoCloseable {
         dirty = false;
         savepoints.clear();
         savepointXids.clear();
+        tally.clear();
     }
 
     private static String savepointName(long subXid) {

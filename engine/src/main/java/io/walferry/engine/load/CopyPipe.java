@@ -38,6 +38,8 @@ final class CopyPipe {
         try {
             sourceRows = sourceCopy.copyOut(copyOut, forwarder);
             forwarder.flush();
+            // Binary COPY ends with a trailer message that is no row: leave the exact count.
+            rows.add(sourceRows - forwarder.messages);
         } catch (SQLException | IOException | RuntimeException e) {
             cancelQuietly(in);
             if (forwarder.targetFailure != null) {
@@ -81,6 +83,8 @@ final class CopyPipe {
         private final LongAdder rows;
         private final byte[] buffer = new byte[BUFFER_BYTES];
         private int length;
+        /** CopyData messages forwarded, each counted as a row as it passes. */
+        long messages;
         SQLException targetFailure;
 
         Forwarder(CopyIn in, LongAdder bytes, LongAdder rows) {
@@ -101,6 +105,7 @@ final class CopyPipe {
         @Override
         public void write(byte[] data, int offset, int count) throws IOException {
             rows.increment();
+            messages++;
             bytes.add(count);
             if (count > buffer.length - length) {
                 flush();

@@ -3,6 +3,8 @@ package io.walferry.engine.load;
 import io.walferry.decoder.Lsn;
 import io.walferry.engine.EngineException;
 import io.walferry.engine.Failure;
+import io.walferry.engine.metrics.LoadMetrics;
+import io.walferry.engine.metrics.PipelineMetrics;
 import io.walferry.engine.pipeline.PipelinePublication;
 import io.walferry.engine.pipeline.SlotState;
 import io.walferry.engine.source.ConnectionSpec;
@@ -61,11 +63,19 @@ public final class FullLoad {
     private final LoadConfig config;
     private final LoadSchema schema;
     private final SourceConnector connector;
+    private final LoadMetrics metrics;
 
+    /** A load whose progress nobody scrapes. */
     public FullLoad(LoadConfig config, LoadSchema schema) {
+        this(config, schema, PipelineMetrics.unpublished(config.pipelineName()).load());
+    }
+
+    /** A load that reports its phase and per-table progress to {@code metrics}. */
+    public FullLoad(LoadConfig config, LoadSchema schema, LoadMetrics metrics) {
         this.config = config;
         this.schema = schema;
         this.connector = new SourceConnector(config.source());
+        this.metrics = metrics;
     }
 
     /**
@@ -87,13 +97,16 @@ public final class FullLoad {
             ServerInfo server = ServerInfo.read(sourceSql, config.source());
             int targetVersion = serverVersion(targetSql);
             List<LoadTable> tables = readTables(sourceSql);
+            metrics.started(tables.size(), state == null ? 0 : state.copiedTables().size());
             if (state == null) {
                 if (config.copyData()) {
                     refuseForeignSlot(sourceSql, server);
                 }
+                metrics.phase(LoadState.Phase.SCHEMA.label());
                 startLoad(targetSql, sourceSql, tables);
                 state = readState(targetSql);
             } else {
+                metrics.phase(state.phase().label());
                 LOG.info("resuming the load of pipeline \"{}\" (phase {}, {} of {} tables copied)", config.pipelineName(),
                         state.phase().label(), state.copiedTables().size(), tables.size());
             }
@@ -113,6 +126,7 @@ public final class FullLoad {
             state = readState(targetSql);
             runPostData(sourceSql, state, tables);
             setPhase(targetSql, LoadState.Phase.DONE, Lsn.INVALID);
+            metrics.finished();
             state = readState(targetSql);
             LoadResult result = LoadResult.of(state, tables);
             for (String line : schema.report()) {
@@ -133,6 +147,7 @@ public final class FullLoad {
     private void setPhase(Connection targetSql, LoadState.Phase phase, long slotLsn) throws SQLException {
         LoadState.setPhase(targetSql, config.pipelineName(), phase, slotLsn);
         targetSql.commit();
+        metrics.phase(phase.label());
     }
 
     private List<LoadTable> readTables(Connection sourceSql) {
@@ -415,6 +430,7 @@ public final class FullLoad {
         slot.close();
         long startNanos = System.nanoTime();
         try (LoadProgress progress = new LoadProgress(tables, config.progressIntervalMs())) {
+            progress.reportTo(metrics);
             CopyRun run = new CopyRun(config.pipelineName(), slot.consistentLsn(), sameMajor, clear, chunks, progress);
             List<Thread> threads = new ArrayList<>();
             for (CopyWorker worker : workers) {

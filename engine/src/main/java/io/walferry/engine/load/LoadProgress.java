@@ -1,5 +1,6 @@
 package io.walferry.engine.load;
 
+import io.walferry.engine.metrics.LoadMetrics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -58,6 +59,14 @@ final class LoadProgress implements AutoCloseable {
         reporter = new Thread(terminal ? this::drawBars : () -> report(intervalMs), "walferry-load-progress");
         reporter.setDaemon(true);
         reporter.start();
+    }
+
+    /** Lets {@code metrics} read each table's counters when scraped: the copy itself records nothing more. */
+    void reportTo(LoadMetrics metrics) {
+        for (TableCounters counters : order) {
+            metrics.copying(counters.table.displayName(), counters.table.estimatedRows(), counters.rows,
+                    counters.bytes, () -> counters.done);
+        }
     }
 
     TableCounters of(LoadTable table) {

@@ -1,5 +1,6 @@
 package io.walferry.engine.pipeline;
 
+import io.walferry.engine.metrics.ApplyMetrics;
 import org.agrona.DirectBuffer;
 
 /**
@@ -22,6 +23,14 @@ import org.agrona.DirectBuffer;
  * </ul>
  */
 public interface ApplyHandler extends AutoCloseable {
+
+    /**
+     * Called once per pipeline run, before {@link #open}, on the thread that calls
+     * {@link ReplicationPipeline#run()} (the applier thread starts after it): where to record what
+     * is applied. A handler that records nothing ignores it.
+     */
+    default void recordInto(ApplyMetrics metrics) {
+    }
 
     /**
      * Prepares to apply a stream of the given pgoutput {@code proto_version}: connects to the

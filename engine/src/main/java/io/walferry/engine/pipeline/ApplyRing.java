@@ -5,6 +5,7 @@ import com.lmax.disruptor.BatchEventProcessorBuilder;
 import com.lmax.disruptor.BlockingWaitStrategy;
 import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
+import io.walferry.engine.metrics.RingProbe;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.concurrent.locks.LockSupport;
@@ -21,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * when the ring is full, does its stream housekeeping (status updates) between attempts, so a slow
  * target never makes the source time the connection out.
  */
-final class ApplyRing {
+final class ApplyRing implements RingProbe {
     private static final Logger LOG = LoggerFactory.getLogger(ApplyRing.class);
     /** How long the reader parks between attempts to claim a slot of a full ring. */
     static final long FULL_RING_PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
@@ -169,5 +170,24 @@ final class ApplyRing {
     /** Events published and not yet consumed. */
     long backlog() {
         return ring.getCursor() - processor.getSequence().get();
+    }
+
+    @Override
+    public boolean applierAlive() {
+        return thread.isAlive() && !stopped && !signals.hasFailed();
+    }
+
+    /**
+     * The ring's occupancy: its capacity minus its remaining capacity, read from the two volatile
+     * sequences (published cursor, applier's position) so that any thread may ask.
+     */
+    @Override
+    public long ringUsedSlots() {
+        return Math.max(0, backlog());
+    }
+
+    @Override
+    public int ringCapacity() {
+        return size();
     }
 }

@@ -2,6 +2,7 @@ package io.walferry.engine.pipeline;
 
 import io.walferry.engine.EngineException;
 import io.walferry.engine.Failure;
+import io.walferry.engine.metrics.PipelineMetrics;
 import io.walferry.engine.peek.TablePattern;
 import io.walferry.engine.source.ConnectionSpec;
 import java.util.List;
@@ -40,12 +41,15 @@ import java.util.regex.Pattern;
  *                                  commit (where the protocol has it). Off only while the applier skips
  *                                  some tables' changes by commit LSN (after a resumed load), which it
  *                                  can only know at Begin.
+ * @param metrics                   where the pipeline records its metrics and status: the command's
+ *                                  {@link PipelineMetrics}, kept across the runs it supervises;
+ *                                  unpublished (recording nothing) by default
  */
 public record PipelineConfig(String pipelineName, ConnectionSpec source, List<TablePattern> includeTables,
                              List<TablePattern> excludeTables, int ringSize, int eventBufferBytes,
                              long statusIntervalMs, boolean exitWhenCaughtUp, long reconnectInitialBackoffMs,
                              long reconnectMaxBackoffMs, long progressIntervalMs, long slotReleaseWaitMs,
-                             long receiveTimeoutMs, boolean inProgressStreaming) {
+                             long receiveTimeoutMs, boolean inProgressStreaming, PipelineMetrics metrics) {
     public static final String DEFAULT_PIPELINE_NAME = "default";
     public static final int MAX_NAME_LENGTH = 40;
     public static final int DEFAULT_RING_SIZE = 4096;
@@ -68,6 +72,7 @@ public record PipelineConfig(String pipelineName, ConnectionSpec source, List<Ta
     public PipelineConfig {
         Objects.requireNonNull(pipelineName, "pipelineName");
         Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(metrics, "metrics");
         includeTables = List.copyOf(includeTables);
         excludeTables = List.copyOf(excludeTables);
         if (!VALID_NAME.matcher(pipelineName).matches()) {
@@ -105,7 +110,7 @@ public record PipelineConfig(String pipelineName, ConnectionSpec source, List<Ta
         return new PipelineConfig(DEFAULT_PIPELINE_NAME, source, List.of(), List.of(), DEFAULT_RING_SIZE,
                 DEFAULT_EVENT_BUFFER_BYTES, DEFAULT_STATUS_INTERVAL_MS, false, DEFAULT_RECONNECT_INITIAL_BACKOFF_MS,
                 DEFAULT_RECONNECT_MAX_BACKOFF_MS, DEFAULT_PROGRESS_INTERVAL_MS, DEFAULT_SLOT_RELEASE_WAIT_MS,
-                DEFAULT_RECEIVE_TIMEOUT_MS, true);
+                DEFAULT_RECEIVE_TIMEOUT_MS, true, PipelineMetrics.unpublished(DEFAULT_PIPELINE_NAME));
     }
 
     /** The publication and slot name, {@code walferry_<pipelineName>}. */
@@ -124,60 +129,67 @@ public record PipelineConfig(String pipelineName, ConnectionSpec source, List<Ta
     public PipelineConfig withPipelineName(String name) {
         return new PipelineConfig(name, source, includeTables, excludeTables, ringSize, eventBufferBytes,
                 statusIntervalMs, exitWhenCaughtUp, reconnectInitialBackoffMs, reconnectMaxBackoffMs,
-                progressIntervalMs, slotReleaseWaitMs, receiveTimeoutMs, inProgressStreaming);
+                progressIntervalMs, slotReleaseWaitMs, receiveTimeoutMs, inProgressStreaming, metrics);
     }
 
     public PipelineConfig withTables(List<TablePattern> include, List<TablePattern> exclude) {
         return new PipelineConfig(pipelineName, source, include, exclude, ringSize, eventBufferBytes,
                 statusIntervalMs, exitWhenCaughtUp, reconnectInitialBackoffMs, reconnectMaxBackoffMs,
-                progressIntervalMs, slotReleaseWaitMs, receiveTimeoutMs, inProgressStreaming);
+                progressIntervalMs, slotReleaseWaitMs, receiveTimeoutMs, inProgressStreaming, metrics);
     }
 
     public PipelineConfig withRing(int size, int bufferBytes) {
         return new PipelineConfig(pipelineName, source, includeTables, excludeTables, size, bufferBytes,
                 statusIntervalMs, exitWhenCaughtUp, reconnectInitialBackoffMs, reconnectMaxBackoffMs,
-                progressIntervalMs, slotReleaseWaitMs, receiveTimeoutMs, inProgressStreaming);
+                progressIntervalMs, slotReleaseWaitMs, receiveTimeoutMs, inProgressStreaming, metrics);
     }
 
     public PipelineConfig withStatusIntervalMs(long intervalMs) {
         return new PipelineConfig(pipelineName, source, includeTables, excludeTables, ringSize, eventBufferBytes,
                 intervalMs, exitWhenCaughtUp, reconnectInitialBackoffMs, reconnectMaxBackoffMs,
-                progressIntervalMs, slotReleaseWaitMs, receiveTimeoutMs, inProgressStreaming);
+                progressIntervalMs, slotReleaseWaitMs, receiveTimeoutMs, inProgressStreaming, metrics);
     }
 
     public PipelineConfig withExitWhenCaughtUp(boolean exit) {
         return new PipelineConfig(pipelineName, source, includeTables, excludeTables, ringSize, eventBufferBytes,
                 statusIntervalMs, exit, reconnectInitialBackoffMs, reconnectMaxBackoffMs,
-                progressIntervalMs, slotReleaseWaitMs, receiveTimeoutMs, inProgressStreaming);
+                progressIntervalMs, slotReleaseWaitMs, receiveTimeoutMs, inProgressStreaming, metrics);
     }
 
     public PipelineConfig withReconnectBackoff(long initialMs, long maxMs) {
         return new PipelineConfig(pipelineName, source, includeTables, excludeTables, ringSize, eventBufferBytes,
                 statusIntervalMs, exitWhenCaughtUp, initialMs, maxMs, progressIntervalMs, slotReleaseWaitMs,
-                receiveTimeoutMs, inProgressStreaming);
+                receiveTimeoutMs, inProgressStreaming, metrics);
     }
 
     public PipelineConfig withProgressIntervalMs(long intervalMs) {
         return new PipelineConfig(pipelineName, source, includeTables, excludeTables, ringSize, eventBufferBytes,
                 statusIntervalMs, exitWhenCaughtUp, reconnectInitialBackoffMs, reconnectMaxBackoffMs,
-                intervalMs, slotReleaseWaitMs, receiveTimeoutMs, inProgressStreaming);
+                intervalMs, slotReleaseWaitMs, receiveTimeoutMs, inProgressStreaming, metrics);
     }
 
     public PipelineConfig withSlotReleaseWaitMs(long waitMs) {
         return new PipelineConfig(pipelineName, source, includeTables, excludeTables, ringSize, eventBufferBytes,
                 statusIntervalMs, exitWhenCaughtUp, reconnectInitialBackoffMs, reconnectMaxBackoffMs,
-                progressIntervalMs, waitMs, receiveTimeoutMs, inProgressStreaming);
+                progressIntervalMs, waitMs, receiveTimeoutMs, inProgressStreaming, metrics);
     }
 
     public PipelineConfig withReceiveTimeoutMs(long timeoutMs) {
         return new PipelineConfig(pipelineName, source, includeTables, excludeTables, ringSize, eventBufferBytes,
                 statusIntervalMs, exitWhenCaughtUp, reconnectInitialBackoffMs, reconnectMaxBackoffMs,
-                progressIntervalMs, slotReleaseWaitMs, timeoutMs, inProgressStreaming);
+                progressIntervalMs, slotReleaseWaitMs, timeoutMs, inProgressStreaming, metrics);
     }
 
     public PipelineConfig withInProgressStreaming(boolean streaming) {
         return new PipelineConfig(pipelineName, source, includeTables, excludeTables, ringSize, eventBufferBytes,
                 statusIntervalMs, exitWhenCaughtUp, reconnectInitialBackoffMs, reconnectMaxBackoffMs,
-                progressIntervalMs, slotReleaseWaitMs, receiveTimeoutMs, streaming);
+                progressIntervalMs, slotReleaseWaitMs, receiveTimeoutMs, streaming, metrics);
+    }
+
+    /** Records into {@code pipelineMetrics} (the command's, published on {@code --http}). */
+    public PipelineConfig withMetrics(PipelineMetrics pipelineMetrics) {
+        return new PipelineConfig(pipelineName, source, includeTables, excludeTables, ringSize, eventBufferBytes,
+                statusIntervalMs, exitWhenCaughtUp, reconnectInitialBackoffMs, reconnectMaxBackoffMs,
+                progressIntervalMs, slotReleaseWaitMs, receiveTimeoutMs, inProgressStreaming, pipelineMetrics);
     }
 }

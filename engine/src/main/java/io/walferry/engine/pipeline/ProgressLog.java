@@ -40,28 +40,43 @@ final class ProgressLog {
         serverPosition = Lsn.max(serverPosition, lsn);
     }
 
+    /** The highest server WAL position seen on the stream, 0 before any. */
+    long serverPosition() {
+        return serverPosition;
+    }
+
+    /**
+     * Commit time (microseconds since 2000-01-01) of the oldest published transaction not yet
+     * confirmed, 0 when none waits. The confirmed position, not the durable one, decides: it also
+     * moves past transactions without changes.
+     */
+    long oldestWaitingCommitMicros(long confirmedLsn) {
+        pending.durableUpTo(confirmedLsn);
+        return pending.isEmpty() ? 0 : pending.oldestCommitTimeMicros();
+    }
+
     /** Logs the line when it is due. */
     void maybeLog(long nowNanos, long durableLsn, long confirmedLsn, long changesApplied) {
         if (nowNanos - nextLogNanos < 0) {
             return;
         }
-        // The confirmed position, not the durable one: it also moves past transactions without changes.
-        pending.durableUpTo(confirmedLsn);
         double seconds = (nowNanos - lastLogNanos) / 1e9;
         long rate = Math.round((changesApplied - lastChanges) / seconds);
         long bytesBehind = Lsn.compare(serverPosition, confirmedLsn) > 0 ? serverPosition - confirmedLsn : 0;
         LOG.info("pipeline {}: {} changes/s applied, {} bytes and {} s behind the source (confirmed {}, durable {})",
-                pipelineName, rate, bytesBehind, secondsBehind(), Lsn.format(confirmedLsn), Lsn.format(durableLsn));
+                pipelineName, rate, bytesBehind, secondsBehind(confirmedLsn), Lsn.format(confirmedLsn),
+                Lsn.format(durableLsn));
         lastChanges = changesApplied;
         lastLogNanos = nowNanos;
         nextLogNanos = nowNanos + intervalNanos;
     }
 
-    private long secondsBehind() {
-        if (pending.isEmpty()) {
+    private long secondsBehind(long confirmedLsn) {
+        long oldest = oldestWaitingCommitMicros(confirmedLsn);
+        if (oldest == 0) {
             return 0;
         }
         long nowMicros = PgTime.fromUnixMicros(System.currentTimeMillis() * 1_000L);
-        return Math.max(0, (nowMicros - pending.oldestCommitTimeMicros()) / 1_000_000L);
+        return Math.max(0, (nowMicros - oldest) / 1_000_000L);
     }
 }

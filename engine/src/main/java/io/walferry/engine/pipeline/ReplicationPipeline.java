@@ -3,6 +3,7 @@ package io.walferry.engine.pipeline;
 import io.walferry.decoder.Lsn;
 import io.walferry.decoder.PgOutputDecoder;
 import io.walferry.engine.EngineException;
+import io.walferry.engine.metrics.PipelineMetrics;
 import io.walferry.engine.source.ConnectionSpec;
 import io.walferry.engine.source.SourceConnector;
 import io.walferry.engine.source.SourceErrors;
@@ -86,14 +87,21 @@ public final class ReplicationPipeline {
         if (!started.compareAndSet(false, true)) {
             throw new IllegalStateException("a ReplicationPipeline runs once");
         }
+        PipelineMetrics metrics = config.metrics();
+        handler.recordInto(metrics.apply());
         ApplyRing ring = new ApplyRing(config.pipelineName(), config.ringSize(), config.eventBufferBytes(), handler,
                 signals);
         ring.start();
         running = ring;
+        metrics.runStarted(ring);
         try {
             return replicate(ring);
+        } catch (RuntimeException e) {
+            metrics.error(describe(e));
+            throw e;
         } finally {
             ring.stop(APPLIER_STOP_TIMEOUT_MS);
+            metrics.runEnded();
             finished.countDown();
         }
     }
@@ -129,7 +137,7 @@ public final class ReplicationPipeline {
         ProgressLog progress = new ProgressLog(config.pipelineName(), config.progressIntervalMs(), config.ringSize(),
                 System.nanoTime());
         StreamReader reader = new StreamReader(ring, signals, handler, stop, tracker, position, progress,
-                config.statusIntervalMs(), config.receiveTimeoutMs());
+                config.metrics(), config.statusIntervalMs(), config.receiveTimeoutMs());
         ReconnectBackoff backoff = new ReconnectBackoff(config.reconnectInitialBackoffMs(),
                 config.reconnectMaxBackoffMs());
         long caughtUpLsn = config.exitWhenCaughtUp() ? starter.caughtUpTarget() : 0;
@@ -152,12 +160,16 @@ public final class ReplicationPipeline {
                 tracker.resetStream();
                 if (streamed) {
                     reconnects++;
+                    config.metrics().sourceReconnected();
                     LOG.info("pipeline {}: reconnected to {}, streaming from slot {} at {} (attempt {})",
                             config.pipelineName(), spec.hostAndPort(), config.slotName(),
                             Lsn.format(session.slotConfirmedLsn()), backoff.attempt());
-                } else if (caughtUpLsn != 0) {
-                    LOG.info("pipeline {}: will exit when caught up with the source's WAL position {}",
-                            config.pipelineName(), Lsn.format(caughtUpLsn));
+                } else {
+                    if (caughtUpLsn != 0) {
+                        LOG.info("pipeline {}: will exit when caught up with the source's WAL position {}",
+                                config.pipelineName(), Lsn.format(caughtUpLsn));
+                    }
+                    config.metrics().catchingUpTo(caughtUpLsn != 0 ? caughtUpLsn : catchUpTarget(starter));
                 }
                 streamed = true;
                 backoff.reset();
@@ -190,8 +202,25 @@ public final class ReplicationPipeline {
         }
     }
 
+    /**
+     * The source's WAL position when streaming starts, which the status calls caught up with; read
+     * only when someone can see the status, and 0 (taken as caught up) when it cannot be read.
+     */
+    private long catchUpTarget(SessionStarter starter) {
+        if (!config.metrics().isPublished()) {
+            return Lsn.INVALID;
+        }
+        try {
+            return starter.caughtUpTarget();
+        } catch (RuntimeException e) {
+            LOG.debug("could not read the source's WAL position for the status: {}", e.getMessage());
+            return Lsn.INVALID;
+        }
+    }
+
     /** Logs the lost connection and waits the backoff; returns whether a stop was requested meanwhile. */
     private boolean stopRequestedDuringBackoff(Exception e, ConnectionSpec spec, ReconnectBackoff backoff) {
+        config.metrics().error(describe(e));
         long delayMs = backoff.nextDelayMs();
         LOG.warn("pipeline {}: lost the replication connection to {} ({}); reconnecting in {} ms (attempt {})",
                 config.pipelineName(), spec.hostAndPort(), describe(e), delayMs, backoff.attempt());

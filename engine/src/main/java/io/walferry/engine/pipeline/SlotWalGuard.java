@@ -54,6 +54,11 @@ public final class SlotWalGuard implements AutoCloseable {
         this.intervalMs = intervalMs;
     }
 
+    /** A guard without a limit, for the metrics only: see {@link #startMeasuring()}. */
+    public static SlotWalGuard measuring(SourceConnector connector, String slotName, long intervalMs) {
+        return new SlotWalGuard(connector, slotName, Long.MAX_VALUE, Action.WARN, intervalMs);
+    }
+
     /** The WAL the slot retains now, in bytes, or -1 when the slot does not exist (yet). */
     public long retainedBytes() {
         try (Connection sql = connector.openSql(); PreparedStatement query = sql.prepareStatement(RETAINED)) {
@@ -120,6 +125,30 @@ public final class SlotWalGuard implements AutoCloseable {
                 }
             }
         }, "walferry-slot-wal-guard");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /**
+     * Measures at once and then every interval, from a daemon thread, for {@link #lastRetained()}
+     * (the metrics) only: no limit, no warning. A failed measurement leaves the last one in place and
+     * is logged at debug level only, because the pipeline reports a source it cannot reach itself.
+     */
+    public void startMeasuring() {
+        thread = new Thread(() -> {
+            while (!closed) {
+                try {
+                    retainedBytes();
+                } catch (RuntimeException e) {
+                    LOG.debug("could not measure the WAL replication slot {} retains: {}", slotName, e.getMessage());
+                }
+                try {
+                    Thread.sleep(intervalMs);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "walferry-slot-wal-meter");
         thread.setDaemon(true);
         thread.start();
     }

@@ -6,6 +6,8 @@ import io.walferry.decoder.MessageType;
 import io.walferry.decoder.PgOutputDecoder;
 import io.walferry.engine.EngineException;
 import io.walferry.engine.Failure;
+import io.walferry.engine.metrics.DecodedChanges;
+import io.walferry.engine.metrics.PipelineMetrics;
 import io.walferry.engine.source.ReceiveWatch;
 import io.walferry.engine.stream.StopSignal;
 import java.nio.ByteBuffer;
@@ -48,6 +50,8 @@ final class StreamReader {
     private final TransactionTracker tracker;
     private final ConfirmedPosition position;
     private final ProgressLog progress;
+    private final PipelineMetrics metrics;
+    private final DecodedChanges decodedChanges;
     private final long statusIntervalNanos;
     private final long receiveTimeoutNanos;
     private final long probeNanos;
@@ -61,8 +65,8 @@ final class StreamReader {
     private long lastProbeNanos;
 
     StreamReader(ApplyRing ring, ApplierSignals signals, ApplyHandler handler, StopSignal stop,
-                 TransactionTracker tracker, ConfirmedPosition position, ProgressLog progress, long statusIntervalMs,
-                 long receiveTimeoutMs) {
+                 TransactionTracker tracker, ConfirmedPosition position, ProgressLog progress, PipelineMetrics metrics,
+                 long statusIntervalMs, long receiveTimeoutMs) {
         this.ring = ring;
         this.signals = signals;
         this.handler = handler;
@@ -70,6 +74,8 @@ final class StreamReader {
         this.tracker = tracker;
         this.position = position;
         this.progress = progress;
+        this.metrics = metrics;
+        this.decodedChanges = new DecodedChanges(metrics);
         this.statusIntervalNanos = statusIntervalMs * 1_000_000L;
         this.receiveTimeoutNanos = receiveTimeoutMs * 1_000_000L;
         this.probeNanos = receiveTimeoutNanos / 3;
@@ -119,6 +125,7 @@ final class StreamReader {
             if (tracker.track(decoder, type, lsn)) {
                 progress.committed(tracker.lastCommitEndLsn(), tracker.lastCommitTimeMicros());
             }
+            decodedChanges.count(decoder, type);
             long sequence = claim();
             if (sequence < 0) {
                 continue; // stop requested or applier failed while the ring was full: checkEnd says which
@@ -218,6 +225,8 @@ final class StreamReader {
         if (position.update(durable, tracker, server, signals.hasFailed())) {
             stream.confirm(position.confirmed());
         }
+        metrics.positions(progress.serverPosition(), position.confirmed(),
+                progress.oldestWaitingCommitMicros(position.confirmed()));
         progress.maybeLog(now, durable, position.confirmed(), ring.stage().changesApplied());
     }
 }
