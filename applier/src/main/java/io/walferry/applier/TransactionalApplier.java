@@ -17,6 +17,7 @@ import io.walferry.engine.metrics.ApplyMetrics;
 import io.walferry.engine.metrics.PipelineMetrics;
 import io.walferry.engine.pipeline.ApplyHandler;
 import io.walferry.engine.source.ConnectionSpec;
+import java.util.IdentityHashMap;
 import java.util.Map;
 import org.agrona.DirectBuffer;
 import org.slf4j.Logger;
@@ -65,6 +66,11 @@ public final class TransactionalApplier implements ApplyHandler {
     private final ProgressTable progress;
     private final RelationSqlCache relations = new RelationSqlCache();
     private final Map<String, Long> tableSnapshots;
+    /**
+     * {@link #tableSnapshots} by the decoder's relation (a new one per Relation message, so a renamed
+     * table is looked up again), filled as relations come: no string built per change.
+     */
+    private final Map<RelationInfo, Long> snapshotLsnByRelation = new IdentityHashMap<>();
     private ApplyMetrics metrics;
     private PgOutputDecoder decoder;
     private TargetSession main;
@@ -113,6 +119,7 @@ public final class TransactionalApplier implements ApplyHandler {
         closeSessions();
         decoder = new PgOutputDecoder(protocolVersion);
         relations.clear();
+        snapshotLsnByRelation.clear();
         main = newSession();
         recordedEndLsn = main.readProgress().endLsn();
         durableLsn = Lsn.max(durableLsn, recordedEndLsn);
@@ -248,8 +255,11 @@ public final class TransactionalApplier implements ApplyHandler {
         if (tableSnapshots.isEmpty()) {
             return false;
         }
-        Long snapshotLsn = tableSnapshots.get(relation.namespace() + '\u0000' + relation.name());
-        if (snapshotLsn == null) {
+        long snapshotLsn = snapshotLsnByRelation.computeIfAbsent(relation, info -> {
+            Long lsn = tableSnapshots.get(relation.namespace() + '\u0000' + relation.name());
+            return lsn == null ? Lsn.INVALID : lsn;
+        });
+        if (snapshotLsn == Lsn.INVALID) {
             return false;
         }
         if (decoder.state() == PgOutputDecoder.State.IN_STREAM_BLOCK) {

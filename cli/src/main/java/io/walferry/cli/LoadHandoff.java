@@ -22,6 +22,7 @@ import io.walferry.engine.source.ConnectionSpec;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.function.BiPredicate;
 import org.slf4j.Logger;
@@ -89,7 +90,7 @@ final class LoadHandoff {
                         + " its replication slot " + config.slotName() + ": --on-slot-limit drop dropped it when it held"
                         + " more WAL than --max-slot-wal, so the changes committed since are not on " + target.describe()
                         + ". Start over with a new full load: walferry cleanup (same --source, --target and --pipeline),"
-                        + " then replicate with --truncate-target (or into emptied tables)");
+                        + " then replicate --schema existing --truncate-target (the tables stay on the target)");
             }
             long recorded = progress == null ? Lsn.INVALID : progress.endLsn();
             LoadResult loaded = null;
@@ -120,7 +121,15 @@ final class LoadHandoff {
                         + " streaming now would leave tables half copied. Run replicate without --no-copy-data (and"
                         + " with the same --schema) to finish the load, or start over with a new --pipeline name");
             }
-            Map<String, Long> later = state == null ? Map.of() : state.laterSnapshots();
+            Map<String, Long> later = new HashMap<>();
+            if (state != null) {
+                for (Map.Entry<String, Long> table : state.laterSnapshots().entrySet()) {
+                    // At or below the recorded progress, the commit LSN rule at BEGIN already skips them.
+                    if (Lsn.compare(table.getValue(), recorded) > 0) {
+                        later.put(table.getKey(), table.getValue());
+                    }
+                }
+            }
             boolean streaming = true;
             for (long snapshotLsn : later.values()) {
                 if (Lsn.compare(recorded, snapshotLsn) < 0) {

@@ -428,6 +428,7 @@ public final class FullLoad {
         }
         // Every worker holds the snapshot now: ending the export keeps the slot, frees the connection.
         slot.close();
+        lockLeaves(workers.get(0), tables);
         long startNanos = System.nanoTime();
         try (LoadProgress progress = new LoadProgress(tables, config.progressIntervalMs())) {
             progress.reportTo(metrics);
@@ -453,6 +454,31 @@ public final class FullLoad {
                     + " stopped when walferry runs again", e);
         } finally {
             workers.forEach(CopyWorker::close);
+        }
+    }
+
+    /**
+     * Takes ACCESS SHARE locks on every leaf to copy, in the first job's snapshot transaction, held
+     * until the copy ends: DDL that would rewrite or drop a table (which a snapshot cannot see through)
+     * waits for the copy instead of running under it. The locks come after the snapshot, so DDL that
+     * committed in between is not caught; the docs say not to change the schema during a load.
+     */
+    private static void lockLeaves(CopyWorker worker, List<LoadTable> tables) {
+        StringBuilder lock = new StringBuilder("LOCK TABLE ");
+        int leaves = 0;
+        for (LoadTable table : tables) {
+            for (LoadTable.Leaf leaf : table.leaves()) {
+                lock.append(leaves++ == 0 ? "" : ", ").append("ONLY ").append(leaf.qualified());
+            }
+        }
+        if (leaves == 0) {
+            return;
+        }
+        try (Statement statement = worker.source().createStatement()) {
+            statement.execute(lock.append(" IN ACCESS SHARE MODE").toString());
+        } catch (SQLException e) {
+            throw SourceErrors.failed(e, "locking the tables to copy (ACCESS SHARE, as pg_dump does)",
+                    "a session holding an ACCESS EXCLUSIVE lock on one of them blocks the load; let it finish");
         }
     }
 

@@ -9,7 +9,9 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
+import org.postgresql.PGConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,9 +54,11 @@ final class PostData {
         ConcurrentLinkedQueue<LoadStep> queue = new ConcurrentLinkedQueue<>(steps);
         AtomicReference<RuntimeException> failure = new AtomicReference<>();
         List<Thread> threads = new ArrayList<>();
+        List<Connection> open = new CopyOnWriteArrayList<>();
         for (int i = 0; i < jobs; i++) {
             Thread thread = new Thread(() -> {
                 try (Connection target = TargetSessions.open(config.target())) {
+                    open.add(target);
                     LoadStep step;
                     while (failure.get() == null && (step = queue.poll()) != null) {
                         runStep(target, step);
@@ -62,7 +66,13 @@ final class PostData {
                 } catch (SQLException e) {
                     failure.compareAndSet(null, TargetFailures.failed(e, "closing a post-data session"));
                 } catch (RuntimeException e) {
-                    failure.compareAndSet(null, e);
+                    // The first failure cancels what the other jobs run: an index build can take hours,
+                    // and each step is its own transaction, so nothing done is lost.
+                    if (failure.compareAndSet(null, e)) {
+                        for (Connection other : open) {
+                            cancelQuietly(other);
+                        }
+                    }
                 }
             }, "walferry-post-data-" + (i + 1));
             threads.add(thread);
@@ -79,6 +89,14 @@ final class PostData {
         }
         if (failure.get() != null) {
             throw failure.get();
+        }
+    }
+
+    private static void cancelQuietly(Connection connection) {
+        try {
+            connection.unwrap(PGConnection.class).cancelQuery();
+        } catch (SQLException e) {
+            LOG.debug("cancelling a post-data statement failed: {}", e.getMessage());
         }
     }
 
