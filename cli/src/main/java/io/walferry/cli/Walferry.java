@@ -20,8 +20,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "walferry", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         usageHelpAutoWidth = true,
         description = "Live PostgreSQL-to-PostgreSQL migration and logical replication over pgoutput.",
-        subcommands = {CheckCommand.class, PeekCommand.class, ReplicateCommand.class, CleanupCommand.class,
-                DemoCommand.class},
+        subcommands = {CheckCommand.class, PeekCommand.class, ReplicateCommand.class, StatusCommand.class,
+                CleanupCommand.class, DemoCommand.class},
         footer = {"", "Run 'walferry COMMAND --help' for the options of a command."})
 public final class Walferry implements Callable<Integer> {
     @Spec
