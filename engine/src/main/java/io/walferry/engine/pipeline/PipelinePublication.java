@@ -199,7 +199,8 @@ public final class PipelinePublication {
             throw new EngineException(Failure.SOURCE_NOT_READY, "tables without a primary key or other replica identity:"
                     + " " + list + " on " + spec.hostAndPort() + ". Once they are in publication " + name + ", the source"
                     + " refuses their UPDATE and DELETE statements (\"does not have a replica identity and publishes"
-                    + " updates\"), which would break the application; walferry created nothing. Give each a primary key,"
+                    + " updates\"), which would break the application; walferry created neither publication nor slot."
+                    + " Give each a primary key,"
                     + " or run ALTER TABLE ... REPLICA IDENTITY FULL on each (walferry then matches rows by all columns),"
                     + " or leave them out with --exclude");
         }
