@@ -9,7 +9,6 @@ import io.walferry.engine.pipeline.PipelineConfig;
 import io.walferry.engine.source.SourceEnvironment;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -50,14 +49,8 @@ final class CheckCommand implements Callable<Integer> {
                     + " state on the target (default: ${DEFAULT-VALUE}).")
     String pipeline;
 
-    @Option(names = "--tables", paramLabel = "PATTERN", arity = "1..*", split = ",",
-            description = "Check only tables matching these schema.table globs (* and ?), as replicate would select"
-                    + " them; a pattern without a dot means schema public. Default: every table.")
-    List<String> tables = new ArrayList<>();
-
-    @Option(names = "--exclude", paramLabel = "PATTERN", arity = "1..*", split = ",",
-            description = "Leave out tables matching these globs.")
-    List<String> exclude = new ArrayList<>();
+    @Mixin
+    TableSelectionOption selection;
 
     @Option(names = "--json", description = "Print the report as one JSON document (see docs/check.md).")
     boolean json;
@@ -75,14 +68,8 @@ final class CheckCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         common.applyLogging();
-        List<TablePattern> include = new ArrayList<>();
-        for (String table : tables) {
-            include.add(TablePattern.parse(table));
-        }
-        List<TablePattern> excluded = new ArrayList<>();
-        for (String table : exclude) {
-            excluded.add(TablePattern.parse(table));
-        }
+        List<TablePattern> include = selection.include();
+        List<TablePattern> excluded = selection.excluded();
         PipelineConfig config = PipelineConfig.of(source.resolve(spec, environment))
                 .withPipelineName(pipeline)
                 .withTables(include, excluded);

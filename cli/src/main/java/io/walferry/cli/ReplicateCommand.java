@@ -14,7 +14,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -70,14 +69,8 @@ final class ReplicateCommand implements Callable<Integer> {
                     + " target, so several pipelines can run against one source (default: ${DEFAULT-VALUE}).")
     String pipeline;
 
-    @Option(names = "--tables", paramLabel = "PATTERN", arity = "1..*", split = ",",
-            description = "Replicate only tables matching these schema.table globs (* and ?); a pattern without a"
-                    + " dot means schema public. Default: every table (FOR ALL TABLES).")
-    List<String> tables = new ArrayList<>();
-
-    @Option(names = "--exclude", paramLabel = "PATTERN", arity = "1..*", split = ",",
-            description = "Leave out tables matching these globs.")
-    List<String> exclude = new ArrayList<>();
+    @Mixin
+    TableSelectionOption selection;
 
     @Option(names = "--schema", paramLabel = "MODE", defaultValue = "copy",
             description = "How the target's tables come about on a new pipeline: 'copy' (default) creates them with"
@@ -221,14 +214,8 @@ final class ReplicateCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--apply-mode " + applyMode + " is not available yet"
                     + " (expected: transactional)");
         }
-        List<TablePattern> include = new ArrayList<>();
-        for (String table : tables) {
-            include.add(TablePattern.parse(table));
-        }
-        List<TablePattern> excluded = new ArrayList<>();
-        for (String table : exclude) {
-            excluded.add(TablePattern.parse(table));
-        }
+        List<TablePattern> include = selection.include();
+        List<TablePattern> excluded = selection.excluded();
         return PipelineConfig.of(source.resolve(spec, environment))
                 .withPipelineName(pipeline)
                 .withTables(include, excluded)
