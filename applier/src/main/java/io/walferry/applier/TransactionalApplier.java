@@ -66,6 +66,8 @@ public final class TransactionalApplier implements ApplyHandler {
     private final ProgressTable progress;
     private final RelationSqlCache relations = new RelationSqlCache();
     private final Map<String, Long> tableSnapshots;
+    /** Applies streamed transactions only, for the batched applier, which applies the others. */
+    private final boolean streamedOnly;
     /**
      * {@link #tableSnapshots} by the decoder's relation (a new one per Relation message, so a renamed
      * table is looked up again), filled as relations come: no string built per change.
@@ -100,12 +102,44 @@ public final class TransactionalApplier implements ApplyHandler {
      */
     public TransactionalApplier(ConnectionSpec target, String pipelineName, ApplierOptions options,
                                 Map<String, Long> tableSnapshots) {
+        this(target, pipelineName, options, tableSnapshots, new ProgressTable(pipelineName, LANE), false);
+    }
+
+    /**
+     * With {@code streamedOnly}, an applier of the streamed transactions alone, for the batched
+     * applier: it is handed every message, ignores ordinary transactions (the batched applier
+     * applies them), records each streamed transaction's end in the rows of {@code progress} (every
+     * lane), and is opened with {@link #openStreamedOnly}; its {@link #durableLsn()} moves with
+     * streamed transactions only.
+     */
+    TransactionalApplier(ConnectionSpec target, String pipelineName, ApplierOptions options,
+                         Map<String, Long> tableSnapshots, ProgressTable progress, boolean streamedOnly) {
         this.connector = new TargetConnector(target, pipelineName);
         this.pipelineName = pipelineName;
         this.options = options;
-        this.progress = new ProgressTable(pipelineName, LANE);
+        this.progress = progress;
         this.tableSnapshots = Map.copyOf(tableSnapshots);
+        this.streamedOnly = streamedOnly;
         this.metrics = PipelineMetrics.unpublished(pipelineName).apply();
+    }
+
+    /**
+     * Opens a {@code streamedOnly} applier for a stream whose transactions ending at or before
+     * {@code recordedEndLsn} are applied (the lowest lane's progress).
+     */
+    void openStreamedOnly(int protocolVersion, long recordedEndLsn) {
+        closeSessions();
+        decoder = new PgOutputDecoder(protocolVersion);
+        relations.clear();
+        snapshotLsnByRelation.clear();
+        this.recordedEndLsn = recordedEndLsn;
+        durableLsn = Lsn.max(durableLsn, recordedEndLsn);
+        replayZone = recordedEndLsn != Lsn.INVALID;
+        streams = new StreamedTransactions(this::newSession, options.idleStreamSessions());
+        block = null;
+        inTransaction = false;
+        skipping = false;
+        failed = false;
     }
 
     /** Counts what this applier commits into {@code applyMetrics}; takes effect at the next {@link #open}. */
@@ -121,6 +155,14 @@ public final class TransactionalApplier implements ApplyHandler {
         relations.clear();
         snapshotLsnByRelation.clear();
         main = newSession();
+        java.util.SortedMap<Integer, ProgressTable.Progress> lanes = main.adoptLanes(LANE, LANE);
+        if (lanes != null) {
+            throw new ApplyException(ApplyFailure.TARGET_NOT_READY, "pipeline \"" + pipelineName + "\" was applied in"
+                    + " batched mode with " + lanes.size() + " lanes, which stopped at different places (" + lanes
+                    + "), so the transactional mode cannot tell what is applied: run it again with --apply-mode batched"
+                    + " --apply-lanes " + lanes.size() + " until it has applied a batch (the lanes are then level), then"
+                    + " switch");
+        }
         recordedEndLsn = main.readProgress().endLsn();
         durableLsn = Lsn.max(durableLsn, recordedEndLsn);
         replayZone = recordedEndLsn != Lsn.INVALID;
@@ -290,7 +332,7 @@ public final class TransactionalApplier implements ApplyHandler {
         }
         inTransaction = true;
         beginFinalLsn = begin.finalLsn();
-        skipping = Lsn.compare(begin.finalLsn(), recordedEndLsn) < 0;
+        skipping = streamedOnly || Lsn.compare(begin.finalLsn(), recordedEndLsn) < 0;
         if (skipping) {
             LOG.debug("skipping transaction {} (commit LSN {}): already applied", begin.xid(), Lsn.format(begin.finalLsn()));
         } else {
@@ -312,7 +354,11 @@ public final class TransactionalApplier implements ApplyHandler {
             }
             metrics.sourceCommitApplied(commit.commitTimeMicros());
         }
-        advance(commit.endLsn());
+        if (streamedOnly) {
+            leaveReplayZone(commit.endLsn());
+        } else {
+            advance(commit.endLsn());
+        }
     }
 
     private void onStreamStart(StreamStartMessage start) {
@@ -388,6 +434,10 @@ public final class TransactionalApplier implements ApplyHandler {
         if (Lsn.compare(endLsn, durableLsn) > 0) {
             durableLsn = endLsn;
         }
+        leaveReplayZone(endLsn);
+    }
+
+    private void leaveReplayZone(long endLsn) {
         if (replayZone && Lsn.compare(endLsn, recordedEndLsn) > 0) {
             replayZone = false;
         }

@@ -7,12 +7,14 @@ import io.walferry.applier.harness.FixtureOptions;
 import io.walferry.applier.harness.ReplicationFixture;
 import io.walferry.applier.harness.TableRows;
 import io.walferry.decoder.MessageType;
+import io.walferry.engine.pipeline.ApplyHandler;
 import io.walferry.decoder.PgOutputDecoder;
 import io.walferry.decoder.TupleData;
 import io.walferry.testkit.PgPair;
 import io.walferry.testkit.TestPostgres;
 import org.agrona.concurrent.UnsafeBuffer;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The correctness rules of the design brief, each on a real stream between two servers of the newest version. */
 class ChangeSemanticsIT {
@@ -22,11 +24,12 @@ class ChangeSemanticsIT {
         return TestPostgres.pair(version, version);
     }
 
-    @Test
-    void shouldApplyInsertsUpdatesAndDeletesInCommitOrder() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"transactional", "batched"})
+    void shouldApplyInsertsUpdatesAndDeletesInCommitOrder(String mode) throws Exception {
         try (ReplicationFixture fixture = ReplicationFixture.create(pair(),
                 "CREATE TABLE items (id int PRIMARY KEY, label text, qty numeric)");
-             TransactionalApplier applier = fixture.openApplier("basic")) {
+             ApplyHandler applier = fixture.openHandler("basic", mode)) {
             fixture.run(applier,
                     "INSERT INTO items VALUES (1, 'one', 1.5), (2, 'two', 2), (3, 'three', NULL)",
                     "UPDATE items SET label = 'uno' WHERE id = 1",
@@ -38,12 +41,13 @@ class ChangeSemanticsIT {
         }
     }
 
-    @Test
-    void shouldKeepUnchangedToastValueOnUpdate() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"transactional", "batched"})
+    void shouldKeepUnchangedToastValueOnUpdate(String mode) throws Exception {
         try (ReplicationFixture fixture = ReplicationFixture.create(pair(),
                 "CREATE TABLE docs (id int PRIMARY KEY, body text, note text)",
                 "ALTER TABLE docs ALTER COLUMN body SET STORAGE EXTERNAL");
-             TransactionalApplier applier = fixture.openApplier("toast")) {
+             ApplyHandler applier = fixture.openHandler("toast", mode)) {
             fixture.run(applier, "INSERT INTO docs VALUES (1, repeat('0123456789', 10000), 'first')");
             int before = fixture.captured().size();
 
@@ -55,12 +59,13 @@ class ChangeSemanticsIT {
         }
     }
 
-    @Test
-    void shouldMoveRowWhenUpdateChangesKey() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"transactional", "batched"})
+    void shouldMoveRowWhenUpdateChangesKey(String mode) throws Exception {
         try (ReplicationFixture fixture = ReplicationFixture.create(pair(),
                 "CREATE TABLE docs (id int, region text, body text, PRIMARY KEY (region, id))",
                 "ALTER TABLE docs ALTER COLUMN body SET STORAGE EXTERNAL");
-             TransactionalApplier applier = fixture.openApplier("key_change")) {
+             ApplyHandler applier = fixture.openHandler("key_change", mode)) {
             fixture.run(applier, "INSERT INTO docs VALUES (1, 'eu', repeat('x', 50000)), (2, 'eu', 'small')");
 
             fixture.run(applier,
@@ -73,12 +78,13 @@ class ChangeSemanticsIT {
         }
     }
 
-    @Test
-    void shouldChangeExactlyOneOfIdenticalRowsWithReplicaIdentityFull() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"transactional", "batched"})
+    void shouldChangeExactlyOneOfIdenticalRowsWithReplicaIdentityFull(String mode) throws Exception {
         try (ReplicationFixture fixture = ReplicationFixture.create(pair(),
                 "CREATE TABLE dup (a int, b text, doc json, p point)",
                 "ALTER TABLE dup REPLICA IDENTITY FULL");
-             TransactionalApplier applier = fixture.openApplier("full")) {
+             ApplyHandler applier = fixture.openHandler("full", mode)) {
             fixture.run(applier, "INSERT INTO dup VALUES (1, 'x', '{\"k\": [1, 2]}', '(1,2)'), (1, 'x', '{\"k\": [1, 2]}', '(1,2)'),"
                     + " (1, 'x', '{\"k\": [1, 2]}', '(1,2)'), (1, NULL, NULL, NULL), (1, NULL, NULL, NULL)");
 
@@ -92,12 +98,13 @@ class ChangeSemanticsIT {
         }
     }
 
-    @Test
-    void shouldMatchReplicaIdentityFullRowsByTheTargetPrimaryKey() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"transactional", "batched"})
+    void shouldMatchReplicaIdentityFullRowsByTheTargetPrimaryKey(String mode) throws Exception {
         try (ReplicationFixture fixture = ReplicationFixture.create(pair(),
                 "CREATE TABLE accounts (id int PRIMARY KEY, owner text, balance numeric)",
                 "ALTER TABLE accounts REPLICA IDENTITY FULL");
-             TransactionalApplier applier = fixture.openApplier("full_pk")) {
+             ApplyHandler applier = fixture.openHandler("full_pk", mode)) {
             fixture.run(applier, "INSERT INTO accounts VALUES (1, 'ann', 10), (2, 'bob', 20), (3, 'cy', 30)");
 
             fixture.run(applier,
@@ -110,13 +117,14 @@ class ChangeSemanticsIT {
         }
     }
 
-    @Test
-    void shouldTruncateTheListedTablesAndRestartIdentity() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"transactional", "batched"})
+    void shouldTruncateTheListedTablesAndRestartIdentity(String mode) throws Exception {
         try (ReplicationFixture fixture = ReplicationFixture.create(pair(),
                 "CREATE TABLE parent (id int PRIMARY KEY)",
                 "CREATE TABLE child (id int PRIMARY KEY, parent_id int REFERENCES parent)",
                 "CREATE TABLE counted (id int GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, v text)");
-             TransactionalApplier applier = fixture.openApplier("truncate")) {
+             ApplyHandler applier = fixture.openHandler("truncate", mode)) {
             fixture.run(applier, "INSERT INTO parent VALUES (1), (2)", "INSERT INTO child VALUES (1, 1)",
                     "INSERT INTO counted (v) VALUES ('a'), ('b')");
 
@@ -131,13 +139,14 @@ class ChangeSemanticsIT {
         }
     }
 
-    @Test
-    void shouldApplyPartitionChangesThroughTheRootAndMoveRowsBetweenPartitions() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"transactional", "batched"})
+    void shouldApplyPartitionChangesThroughTheRootAndMoveRowsBetweenPartitions(String mode) throws Exception {
         try (ReplicationFixture fixture = ReplicationFixture.create(pair(), FixtureOptions.DEFAULTS.withPublishViaPartitionRoot(),
                 "CREATE TABLE events (id int, region text, payload text, PRIMARY KEY (id, region)) PARTITION BY LIST (region)",
                 "CREATE TABLE events_eu PARTITION OF events FOR VALUES IN ('eu')",
                 "CREATE TABLE events_us PARTITION OF events FOR VALUES IN ('us')");
-             TransactionalApplier applier = fixture.openApplier("partitions_root")) {
+             ApplyHandler applier = fixture.openHandler("partitions_root", mode)) {
             fixture.run(applier, "INSERT INTO events VALUES (1, 'eu', 'a'), (2, 'eu', 'b'), (3, 'us', 'c')");
 
             fixture.run(applier,
@@ -152,13 +161,14 @@ class ChangeSemanticsIT {
         }
     }
 
-    @Test
-    void shouldApplyPartitionChangesToThePartitionsWhenPublishedPerPartition() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"transactional", "batched"})
+    void shouldApplyPartitionChangesToThePartitionsWhenPublishedPerPartition(String mode) throws Exception {
         try (ReplicationFixture fixture = ReplicationFixture.create(pair(),
                 "CREATE TABLE events (id int, region text, payload text, PRIMARY KEY (id, region)) PARTITION BY LIST (region)",
                 "CREATE TABLE events_eu PARTITION OF events FOR VALUES IN ('eu')",
                 "CREATE TABLE events_us PARTITION OF events FOR VALUES IN ('us')");
-             TransactionalApplier applier = fixture.openApplier("partitions_leaf")) {
+             ApplyHandler applier = fixture.openHandler("partitions_leaf", mode)) {
             fixture.run(applier, "INSERT INTO events VALUES (1, 'eu', 'a'), (2, 'eu', 'b'), (3, 'us', 'c')");
 
             fixture.run(applier, "UPDATE events SET region = 'us' WHERE id = 1", "DELETE FROM events WHERE id = 2");
@@ -169,12 +179,13 @@ class ChangeSemanticsIT {
         }
     }
 
-    @Test
-    void shouldLeaveInheritanceChildrenToTheirOwnChanges() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"transactional", "batched"})
+    void shouldLeaveInheritanceChildrenToTheirOwnChanges(String mode) throws Exception {
         try (ReplicationFixture fixture = ReplicationFixture.create(pair(),
                 "CREATE TABLE animals (id int PRIMARY KEY, name text)",
                 "CREATE TABLE dogs (PRIMARY KEY (id)) INHERITS (animals)");
-             TransactionalApplier applier = fixture.openApplier("inheritance")) {
+             ApplyHandler applier = fixture.openHandler("inheritance", mode)) {
             fixture.run(applier, "INSERT INTO animals VALUES (1, 'cat')", "INSERT INTO dogs VALUES (1, 'rex')");
 
             fixture.run(applier, "UPDATE ONLY animals SET name = 'tom' WHERE id = 1", "DELETE FROM ONLY dogs WHERE id = 1");
@@ -184,10 +195,11 @@ class ChangeSemanticsIT {
         }
     }
 
-    @Test
-    void shouldNotApplyChangesOfARolledBackSavepoint() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"transactional", "batched"})
+    void shouldNotApplyChangesOfARolledBackSavepoint(String mode) throws Exception {
         try (ReplicationFixture fixture = ReplicationFixture.create(pair(), "CREATE TABLE items (id int PRIMARY KEY)");
-             TransactionalApplier applier = fixture.openApplier("savepoint")) {
+             ApplyHandler applier = fixture.openHandler("savepoint", mode)) {
             fixture.run(applier, "BEGIN", "INSERT INTO items VALUES (1)", "SAVEPOINT s1", "INSERT INTO items VALUES (2)",
                     "ROLLBACK TO SAVEPOINT s1", "INSERT INTO items VALUES (3)", "COMMIT");
 
@@ -195,12 +207,13 @@ class ChangeSemanticsIT {
         }
     }
 
-    @Test
-    void shouldLetTheTargetComputeGeneratedColumnsAndKeepIdentityValues() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"transactional", "batched"})
+    void shouldLetTheTargetComputeGeneratedColumnsAndKeepIdentityValues(String mode) throws Exception {
         try (ReplicationFixture fixture = ReplicationFixture.create(pair(),
                 "CREATE TABLE measures (id int GENERATED ALWAYS AS IDENTITY PRIMARY KEY, serial_no int GENERATED ALWAYS"
                         + " AS IDENTITY (START 100), a int, doubled int GENERATED ALWAYS AS (a * 2) STORED)");
-             TransactionalApplier applier = fixture.openApplier("generated")) {
+             ApplyHandler applier = fixture.openHandler("generated", mode)) {
             fixture.run(applier, "INSERT INTO measures (a) VALUES (1), (2), (3)");
 
             fixture.run(applier, "UPDATE measures SET a = 20 WHERE id = 2", "DELETE FROM measures WHERE id = 3");
@@ -210,12 +223,13 @@ class ChangeSemanticsIT {
         }
     }
 
-    @Test
-    void shouldQuoteSchemaTableAndColumnNames() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"transactional", "batched"})
+    void shouldQuoteSchemaTableAndColumnNames(String mode) throws Exception {
         try (ReplicationFixture fixture = ReplicationFixture.create(pair(),
                 "CREATE SCHEMA \"My Schema\"",
                 "CREATE TABLE \"My Schema\".\"Odd \"\"Table\"\"\" (\"Select\" int PRIMARY KEY, \"with space\" text, \"MiXeD\" text)");
-             TransactionalApplier applier = fixture.openApplier("quoting")) {
+             ApplyHandler applier = fixture.openHandler("quoting", mode)) {
             String table = "\"My Schema\".\"Odd \"\"Table\"\"\"";
             fixture.run(applier, "INSERT INTO " + table + " VALUES (1, 'a', 'b'), (2, 'c', 'd')",
                     "UPDATE " + table + " SET \"MiXeD\" = 'e', \"Select\" = 3 WHERE \"Select\" = 1",
@@ -225,12 +239,13 @@ class ChangeSemanticsIT {
         }
     }
 
-    @Test
-    void shouldNotFireTargetTriggersOrForeignKeyChecks() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"transactional", "batched"})
+    void shouldNotFireTargetTriggersOrForeignKeyChecks(String mode) throws Exception {
         try (ReplicationFixture fixture = ReplicationFixture.create(pair(),
                 "CREATE TABLE parent (id int PRIMARY KEY)",
                 "CREATE TABLE child (id int PRIMARY KEY, parent_id int REFERENCES parent)");
-             TransactionalApplier applier = fixture.openApplier("replica_role")) {
+             ApplyHandler applier = fixture.openHandler("replica_role", mode)) {
             ReplicationFixture.execute(fixture.target(), "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql"
                     + " AS $$ BEGIN RAISE EXCEPTION 'trigger fired'; END $$");
             ReplicationFixture.execute(fixture.target(), "CREATE TRIGGER refuse BEFORE INSERT ON child FOR EACH ROW EXECUTE FUNCTION refuse()");
@@ -242,16 +257,19 @@ class ChangeSemanticsIT {
         }
     }
 
-    @Test
-    void shouldCountTransactionsWithoutChangesAsDurableWithoutWritingTheTarget() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"transactional", "batched"})
+    void shouldCountTransactionsWithoutChangesAsDurableWithoutWritingTheTarget(String mode) throws Exception {
         try (ReplicationFixture fixture = ReplicationFixture.create(pair(), "CREATE TABLE items (id int PRIMARY KEY)");
-             TransactionalApplier applier = fixture.openApplier("empty")) {
+             ApplyHandler applier = fixture.openHandler("empty", mode)) {
             fixture.run(applier, "INSERT INTO items VALUES (1)");
             String recorded = progressEndLsn(fixture, "empty");
             long durableBefore = applier.durableLsn();
 
             ReplicationFixture.execute(fixture.source(), "SELECT pg_logical_emit_message(true, 'walferry.test', 'only a message')");
             fixture.deliverUntil(applier, MessageType.COMMIT);
+            // The batched mode applies what it gathered once the stream goes quiet.
+            ReplicationFixture.awaitDurable(applier, durableBefore + 1);
 
             assertThat(Long.compareUnsigned(applier.durableLsn(), durableBefore)).isPositive();
             assertThat(progressEndLsn(fixture, "empty")).isEqualTo(recorded);
@@ -260,8 +278,9 @@ class ChangeSemanticsIT {
         }
     }
 
-    @Test
-    void shouldChangeOneRowAmongRowsWithTheSameCtidInDifferentPartitions() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"transactional", "batched"})
+    void shouldChangeOneRowAmongRowsWithTheSameCtidInDifferentPartitions(String mode) throws Exception {
         try (ReplicationFixture fixture = ReplicationFixture.create(pair(), FixtureOptions.DEFAULTS.withPublishViaPartitionRoot(),
                 "CREATE TABLE logs (region text, msg text) PARTITION BY LIST (region)",
                 "CREATE TABLE logs_eu PARTITION OF logs FOR VALUES IN ('eu')",
@@ -269,7 +288,7 @@ class ChangeSemanticsIT {
                 "ALTER TABLE logs REPLICA IDENTITY FULL",
                 "ALTER TABLE logs_eu REPLICA IDENTITY FULL",
                 "ALTER TABLE logs_us REPLICA IDENTITY FULL");
-             TransactionalApplier applier = fixture.openApplier("partitions_full")) {
+             ApplyHandler applier = fixture.openHandler("partitions_full", mode)) {
             fixture.run(applier, "INSERT INTO logs VALUES ('eu', 'x'), ('us', 'x'), ('us', 'x')");
 
             fixture.run(applier, "DELETE FROM logs WHERE region = 'eu'",

@@ -82,7 +82,7 @@ final class LoadHandoff {
         TargetConnector connector = new TargetConnector(target, config.pipelineName());
         ProgressTable progressTable = new ProgressTable(config.pipelineName(), TransactionalApplier.LANE);
         try (Connection sql = connector.connect()) {
-            ProgressTable.Progress progress = progressTable.peek(sql);
+            ProgressTable.Progress progress = ProgressTable.level(sql, config.pipelineName());
             LoadState before = LoadState.read(sql, config.pipelineName());
             sql.commit();
             if (before != null && before.phase() == LoadState.Phase.SLOT_DROPPED) {

@@ -21,6 +21,14 @@ public final class RelationCache {
         return types.get(typeOid);
     }
 
+    /**
+     * Makes {@code relation} known, as its Relation message would: for a decoder that re-reads
+     * messages recorded from another decoder's stream, which it must be told the relations of.
+     */
+    public void remember(RelationInfo relation) {
+        put(relation);
+    }
+
     void put(RelationInfo relation) {
         relations.put(relation.relationId(), relation);
     }

@@ -94,7 +94,8 @@ public final class TargetConnector {
         connection.setAutoCommit(false);
     }
 
-    static void closeQuietly(Connection connection) {
+    /** Closes {@code connection}, logging (at debug) instead of throwing when that fails. */
+    public static void closeQuietly(Connection connection) {
         try {
             connection.close();
         } catch (SQLException e) {

@@ -85,6 +85,22 @@ public final class TargetSession implements AutoCloseable {
         }
     }
 
+    /**
+     * Makes lanes {@code first} to {@code last} this pipeline's progress rows ({@link ProgressTable#adopt}),
+     * in a transaction of its own; returns the rows left alone because they stand at different places,
+     * or {@code null}.
+     */
+    public java.util.SortedMap<Integer, ProgressTable.Progress> adoptLanes(int first, int last) {
+        try {
+            ProgressTable.create(connection);
+            return ProgressTable.adopt(connection, progress.pipeline(), first, last);
+        } catch (SQLException e) {
+            rollbackQuietly();
+            throw new ApplyException(ApplyFailure.of(e), "reading the applier's progress from " + ProgressTable.TABLE
+                    + " on the target " + target + " failed: " + TargetErrors.describe(e), e);
+        }
+    }
+
     /** Records the start of a newly created slot as the progress (see {@link ProgressTable#recordStart}). */
     public void recordStart(long lsn) {
         try {
@@ -242,7 +258,7 @@ public final class TargetSession implements AutoCloseable {
                 recordProgress = connection.prepareStatement(ProgressTable.RECORD);
             }
             progress.bindRecord(recordProgress, endLsn, transaction.commitLsn(), transaction.xid());
-            if (recordProgress.executeUpdate() != 1) {
+            if (!progress.recorded(recordProgress.executeUpdate())) {
                 throw new ApplyException(ApplyFailure.TARGET_ERROR, "the progress row " + progress.describeRow()
                         + " is missing or already at or past end LSN " + Lsn.format(endLsn) + ": another walferry"
                         + " process may be applying pipeline \"" + progress.pipeline() + "\"; stop it");

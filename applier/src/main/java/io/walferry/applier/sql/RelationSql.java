@@ -53,6 +53,7 @@ public final class RelationSql {
     private final Map<BitSet, StatementPlan> shapedPlans = new HashMap<>();
     private final BitSet probe = new BitSet();
     private RelationInfo lastSeen;
+    private SetStatements setStatements;
 
     private RelationSql(RelationInfo relation, TargetTable target) {
         this.shape = relation;
@@ -113,6 +114,24 @@ public final class RelationSql {
         }
         lastSeen = relation;
         return true;
+    }
+
+    /**
+     * The set-wise statements of the batched apply mode for this table, built on first use (by the
+     * thread that owns this object; the result is immutable and may be handed to other threads).
+     */
+    public SetStatements setStatements() {
+        if (setStatements == null) {
+            String[] names = new String[typeName.length];
+            boolean[] key = new boolean[typeName.length];
+            for (int i = 0; i < names.length; i++) {
+                names[i] = shape.column(i).name();
+                key[i] = rowMatch.keyColumn(i);
+            }
+            setStatements = new SetStatements(shape, qualified, dmlTarget, names, typeName, generated, alwaysIdentity,
+                    rowMatch.wholeRow() ? null : key);
+        }
+        return setStatements;
     }
 
     /** The source table, {@code schema.name} unquoted, for messages. */

@@ -68,6 +68,11 @@ final class RowMatch {
         return new RowMatch(Mode.WHOLE_ROW, match, relation, typeName, dmlTarget);
     }
 
+    /** True when rows are matched on every column ({@link Mode#WHOLE_ROW}): the table has no key to go by. */
+    boolean wholeRow() {
+        return mode == Mode.WHOLE_ROW;
+    }
+
     /** True when column {@code index} identifies a row (for messages): a key column, or any column of a whole-row match. */
     boolean identifies(int index) {
         return match[index];

@@ -1,6 +1,8 @@
 package io.walferry.applier.harness;
 
 import io.walferry.applier.ApplierOptions;
+import io.walferry.applier.BatchOptions;
+import io.walferry.applier.BatchedApplier;
 import io.walferry.applier.TransactionalApplier;
 import io.walferry.decoder.InsertMessage;
 import io.walferry.decoder.MessageType;
@@ -176,6 +178,21 @@ public final class ReplicationFixture implements AutoCloseable {
         return applier;
     }
 
+    /**
+     * A new applier of apply mode {@code mode} ({@code transactional}, or {@code batched}: 3 lanes,
+     * batches of at most 50 rows so that several form) for {@code pipeline}, opened for this stream.
+     */
+    public ApplyHandler openHandler(String pipeline, String mode) throws Exception {
+        ApplyHandler handler = switch (mode) {
+            case "transactional" -> new TransactionalApplier(targetSpec(), pipeline, ApplierOptions.DEFAULTS);
+            case "batched" -> new BatchedApplier(targetSpec(), pipeline, BatchOptions.defaults().withLanes(3)
+                    .withBatchRows(50), java.util.Map.of());
+            default -> throw new IllegalArgumentException("apply mode " + mode);
+        };
+        handler.open(protocolVersion);
+        return handler;
+    }
+
     public Connection source() {
         return sourceSql;
     }
@@ -211,8 +228,28 @@ public final class ReplicationFixture implements AutoCloseable {
             if (type == MessageType.INSERT && isMarker(watcher.insert(), marker)) {
                 markerSeen = true;
             } else if (markerSeen && type == MessageType.COMMIT) {
+                if (handler != null) {
+                    awaitDurable(handler, watcher.commit().endLsn());
+                }
                 return;
             }
+        }
+    }
+
+    /**
+     * Lets {@code handler} apply what it holds back (as the pipeline does when the stream goes
+     * quiet) and waits until it reports {@code endLsn} durable.
+     */
+    public static void awaitDurable(ApplyHandler handler, long endLsn) throws Exception {
+        long deadline = System.nanoTime() + READ_TIMEOUT_NANOS;
+        handler.onIdle();
+        while (Long.compareUnsigned(handler.durableLsn(), endLsn) < 0) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the applier did not make end LSN " + Long.toHexString(endLsn) + " durable within"
+                        + " 60 s (durable: " + Long.toHexString(handler.durableLsn()) + ")");
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+            handler.onIdle();
         }
     }
 

@@ -1,6 +1,5 @@
 package io.walferry.cli.demo;
 
-import io.walferry.applier.TransactionalApplier;
 import io.walferry.applier.session.ProgressTable;
 import io.walferry.decoder.Lsn;
 import io.walferry.engine.pipeline.PipelineConfig;
@@ -33,7 +32,7 @@ public final class StreamMonitor implements AutoCloseable {
 
     private final Connection source;
     private final Connection target;
-    private final ProgressTable progress;
+    private final String pipelineName;
     private final PreparedStatement lagQuery;
     private final LongSupplier changesApplied;
     private final ShopWorkload workload;
@@ -58,7 +57,7 @@ public final class StreamMonitor implements AutoCloseable {
                          ShopWorkload workload, PrintWriter out, long startNanos) throws SQLException {
         this.source = source;
         this.target = target;
-        this.progress = new ProgressTable(pipelineName, TransactionalApplier.LANE);
+        this.pipelineName = pipelineName;
         this.lagQuery = source.prepareStatement("SELECT pg_catalog.pg_wal_lsn_diff(pg_catalog.pg_current_wal_lsn(),"
                 + " greatest(?::text::pg_catalog.pg_lsn, (SELECT confirmed_flush_lsn FROM pg_catalog.pg_replication_slots"
                 + " WHERE slot_name = ?)))::bigint, extract(epoch FROM pg_catalog.clock_timestamp()"
@@ -111,7 +110,7 @@ public final class StreamMonitor implements AutoCloseable {
     /** The lag now, as text, and the maximum so far updated. */
     private String lag() {
         try {
-            ProgressTable.Progress applied = progress.peek(target);
+            ProgressTable.Progress applied = ProgressTable.level(target, pipelineName);
             lagQuery.setString(1, Lsn.format(applied == null ? 0 : applied.endLsn()));
             lagQuery.setString(3, Long.toString(applied == null ? 0 : applied.sourceXid()));
             try (ResultSet row = lagQuery.executeQuery()) {

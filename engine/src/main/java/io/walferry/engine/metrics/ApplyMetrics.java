@@ -19,6 +19,8 @@ public final class ApplyMetrics {
     private final DistributionSummary batchRows;
     private final Timer commitTime;
     private final Counter transactions;
+    private final Counter fallbacks;
+    private final Counter batches;
     private volatile long lastCommitTimeMicros;
 
     ApplyMetrics(PipelineMetrics pipeline, MeterRegistry registry) {
@@ -38,6 +40,12 @@ public final class ApplyMetrics {
                 .maximumExpectedValue(Duration.ofSeconds(30)).register(registry);
         this.transactions = Counter.builder("walferry.transactions.applied")
                 .description("Source transactions whose changes were committed on the target").register(registry);
+        this.fallbacks = Counter.builder("walferry.apply.fallbacks")
+                .description("Batches of the batched apply mode that were applied the exact way (statement by"
+                        + " statement, in source order) after their set-wise apply failed or could not be used")
+                .register(registry);
+        this.batches = Counter.builder("walferry.apply.batches")
+                .description("Batches of source transactions committed by the batched apply mode").register(registry);
     }
 
     /** The counters of table {@code qualifiedName} ({@code schema.table}); cached, created on first use. */
@@ -55,6 +63,21 @@ public final class ApplyMetrics {
     public void transactionCommitted(long nanos) {
         commitTime.record(nanos, TimeUnit.NANOSECONDS);
         transactions.increment();
+    }
+
+    /**
+     * One batch of {@code sourceTransactions} source transactions was committed on the target (every
+     * lane), in {@code nanos} from the start of its apply.
+     */
+    public void batchCommitted(int sourceTransactions, long nanos) {
+        commitTime.record(nanos, TimeUnit.NANOSECONDS);
+        transactions.increment(sourceTransactions);
+        batches.increment();
+    }
+
+    /** A batch was applied statement by statement in source order instead of set-wise. */
+    public void fallback() {
+        fallbacks.increment();
     }
 
     /**

@@ -59,6 +59,17 @@ public interface ApplyHandler extends AutoCloseable {
     void onMessage(DirectBuffer buffer, int offset, int length, long lsn) throws Exception;
 
     /**
+     * Called on the applier thread when no event arrived for {@link #IDLE_MILLIS} ms (and again every
+     * {@link #IDLE_MILLIS} ms while none does): a handler that holds changes back to apply them together
+     * applies what it holds. A failure here stops the pipeline like one in {@link #onMessage}.
+     */
+    default void onIdle() throws Exception {
+    }
+
+    /** How long the applier thread waits for an event before calling {@link #onIdle()}. */
+    long IDLE_MILLIS = 50;
+
+    /**
      * The end LSN (Commit's {@code end_lsn}, or Stream Commit's) of the last source transaction
      * whose changes and recorded progress are committed on the target; 0 before any. Only moves
      * forward.

@@ -2,9 +2,9 @@ package io.walferry.engine.pipeline;
 
 import com.lmax.disruptor.BatchEventProcessor;
 import com.lmax.disruptor.BatchEventProcessorBuilder;
-import com.lmax.disruptor.BlockingWaitStrategy;
 import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.TimeoutBlockingWaitStrategy;
 import io.walferry.engine.metrics.RingProbe;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -37,7 +37,7 @@ final class ApplyRing implements RingProbe {
     ApplyRing(String pipelineName, int ringSize, int eventBufferBytes, ApplyHandler handler, ApplierSignals signals) {
         this.signals = signals;
         this.ring = RingBuffer.createSingleProducer(() -> new StreamEvent(eventBufferBytes), ringSize,
-                new BlockingWaitStrategy());
+                new TimeoutBlockingWaitStrategy(ApplyHandler.IDLE_MILLIS, TimeUnit.MILLISECONDS));
         this.stage = new ApplyStage(handler, signals);
         this.processor = new BatchEventProcessorBuilder().build(ring, ring.newBarrier(), stage);
         HaltingExceptionHandler exceptionHandler = new HaltingExceptionHandler(signals, handler);

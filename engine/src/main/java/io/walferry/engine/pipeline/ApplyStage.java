@@ -74,6 +74,12 @@ final class ApplyStage implements EventHandler<StreamEvent> {
         transactionsApplied.lazySet(transactions);
     }
 
+    /** No event for {@link ApplyHandler#IDLE_MILLIS} ms: lets the handler apply what it holds back. */
+    @Override
+    public void onTimeout(long sequence) throws Exception {
+        handler.onIdle();
+    }
+
     @Override
     public void onShutdown() {
         publishCounts();

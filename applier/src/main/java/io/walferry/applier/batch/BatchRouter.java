@@ -1,0 +1,565 @@
+package io.walferry.applier.batch;
+
+import io.walferry.applier.ApplyException;
+import io.walferry.applier.ApplyFailure;
+import io.walferry.applier.BatchOptions;
+import io.walferry.applier.session.ProgressTable;
+import io.walferry.applier.session.TargetConnector;
+import io.walferry.applier.sql.RelationSqlCache;
+import io.walferry.applier.sql.SetStatements;
+import io.walferry.decoder.BeginMessage;
+import io.walferry.decoder.CommitMessage;
+import io.walferry.decoder.DeleteMessage;
+import io.walferry.decoder.InsertMessage;
+import io.walferry.decoder.Lsn;
+import io.walferry.decoder.MessageType;
+import io.walferry.decoder.PgOutputDecoder;
+import io.walferry.decoder.RelationInfo;
+import io.walferry.decoder.TupleData;
+import io.walferry.decoder.UpdateMessage;
+import io.walferry.decoder.display.ExactBinaryTypes;
+import io.walferry.engine.metrics.ApplyMetrics;
+import io.walferry.engine.metrics.ChangeOp;
+import io.walferry.engine.metrics.PipelineMetrics;
+import io.walferry.engine.source.ConnectionSpec;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.BitSet;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.function.Function;
+import org.agrona.DirectBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The batched applier's work on the applier thread: decodes each message, gathers whole ordinary
+ * transactions into the current {@link Cycle} (routing each row change to its lane by table and key,
+ * and coalescing it), hands full batches to the {@link CycleExecutor}, and passes streamed
+ * transactions to the {@link StreamedApply} after committing the batches before them.
+ *
+ * <p>Routing: a keyed table's change goes to lane {@code floorMod(31 * hash(schema, table) +
+ * hash(key text), lanes)}, where the key text joins the key columns' text values (binary values are
+ * turned into text first, so a stream in either format routes alike); a table without a key goes to
+ * one lane by its name. An update that changes the key has an old lane and a new lane.
+ */
+public final class BatchRouter implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(BatchRouter.class);
+    private static final String STATE_SCHEMA = "walferry";
+    private static final String NULL_KEY = "\u0001";
+
+    private final ConnectionSpec target;
+    private final TargetConnector connector;
+    private final String pipelineName;
+    private final BatchOptions options;
+    private final Map<String, Long> tableSnapshots;
+    private final Function<ProgressTable, StreamedApply> streamedFactory;
+    private final Map<RelationInfo, Long> snapshotLsnByRelation = new IdentityHashMap<>();
+    private final RelationSqlCache relations = new RelationSqlCache();
+    private final StringBuilder scratch = new StringBuilder(64);
+    private final BitSet unchanged = new BitSet();
+    private final BitSet oldUnchanged = new BitSet();
+    private ApplyMetrics metrics;
+    private PgOutputDecoder decoder;
+    private Connection catalog;
+    private CycleExecutor executor;
+    private StreamedApply streamed;
+    private Cycle cycle;
+    private int laneCount;
+    private long[] recorded;
+    private long level;
+    private boolean unlevel;
+    private volatile long openedAt;
+    private boolean inTransaction;
+    private boolean skipping;
+    private boolean failed;
+    private long commitLsn;
+    private long xid;
+
+    public BatchRouter(ConnectionSpec target, String pipelineName, BatchOptions options,
+                       Map<String, Long> tableSnapshots, Function<ProgressTable, StreamedApply> streamedFactory) {
+        this.target = target;
+        this.connector = new TargetConnector(target, pipelineName);
+        this.pipelineName = pipelineName;
+        this.options = options;
+        this.tableSnapshots = Map.copyOf(tableSnapshots);
+        this.streamedFactory = streamedFactory;
+        this.metrics = PipelineMetrics.unpublished(pipelineName).apply();
+    }
+
+    public void recordInto(ApplyMetrics applyMetrics) {
+        this.metrics = applyMetrics;
+    }
+
+    /** The lanes in use since the last {@link #open}. */
+    public int lanes() {
+        return laneCount;
+    }
+
+    /**
+     * Connects the lanes, reads (or creates) their progress rows, and returns the lowest: every
+     * transaction ending at or before it is applied on every lane.
+     */
+    public long open(int protocolVersion) {
+        closeAll();
+        decoder = new PgOutputDecoder(protocolVersion);
+        relations.clear();
+        snapshotLsnByRelation.clear();
+        inTransaction = false;
+        skipping = false;
+        failed = false;
+        catalog = connector.connect();
+        laneCount = options.lanes();
+        SortedMap<Integer, ProgressTable.Progress> rows;
+        try {
+            ProgressTable.create(catalog);
+            SortedMap<Integer, ProgressTable.Progress> unfinished = ProgressTable.adopt(catalog, pipelineName, 1, laneCount);
+            if (unfinished != null) {
+                if (unfinished.firstKey() != 1 || unfinished.lastKey() != unfinished.size()) {
+                    throw new ApplyException(ApplyFailure.TARGET_NOT_READY, "the progress rows of pipeline \""
+                            + pipelineName + "\" in " + ProgressTable.TABLE + " are lanes " + unfinished.keySet()
+                            + " at different places: not rows walferry wrote; run walferry cleanup and start over");
+                }
+                LOG.warn("pipeline \"{}\" stopped in the middle of a batch applied by {} lanes: applying with {} lanes"
+                        + " until they are level again, then --apply-lanes {} takes effect at the next start",
+                        pipelineName, unfinished.size(), unfinished.size(), laneCount);
+                laneCount = unfinished.size();
+            }
+            rows = ProgressTable.readAll(catalog, pipelineName);
+            if (rows.isEmpty()) {
+                ProgressTable.replaceLanes(catalog, pipelineName, 1, laneCount, new ProgressTable.Progress(0, 0, 0));
+                rows = ProgressTable.readAll(catalog, pipelineName);
+            }
+            catalog.commit();
+            catalog.setAutoCommit(true);
+        } catch (SQLException e) {
+            throw new ApplyException(ApplyFailure.of(e), "reading the applier's progress from " + ProgressTable.TABLE
+                    + " on the target " + connector.describe() + " failed: " + e.getMessage() + "; the user needs the"
+                    + " CREATE privilege on the database (for schema walferry) or an existing " + ProgressTable.TABLE
+                    + " it may write", e);
+        }
+        recorded = new long[laneCount];
+        long highest = Lsn.INVALID;
+        level = Long.MAX_VALUE;
+        for (int lane = 1; lane <= laneCount; lane++) {
+            recorded[lane - 1] = rows.get(lane).endLsn();
+            highest = Lsn.max(highest, recorded[lane - 1]);
+            level = Lsn.compare(recorded[lane - 1], level) < 0 ? recorded[lane - 1] : level;
+        }
+        unlevel = highest != level;
+        executor = new CycleExecutor(connector, pipelineName, protocolVersion, recorded, metrics, this::skipTruncated);
+        streamed = streamedFactory.apply(ProgressTable.lanes(pipelineName, 1, laneCount));
+        streamed.recordInto(metrics);
+        streamed.open(protocolVersion, level);
+        cycle = new Cycle(laneCount);
+        openedAt = level;
+        LOG.info("applying pipeline \"{}\" to {} in batches, {} lanes, after end LSN {}", pipelineName,
+                connector.describe(), laneCount, Lsn.format(level));
+        return level;
+    }
+
+    /** The slot was just created at {@code consistentLsn}: every lane starts there. */
+    public void slotCreated(long consistentLsn) {
+        try {
+            ProgressTable.lanes(pipelineName, 1, laneCount).recordStart(catalog, consistentLsn);
+        } catch (SQLException e) {
+            throw new ApplyException(ApplyFailure.of(e), "recording the new slot's start " + Lsn.format(consistentLsn)
+                    + " in " + ProgressTable.TABLE + " on the target " + connector.describe() + " failed: "
+                    + e.getMessage(), e);
+        }
+        for (int i = 0; i < recorded.length; i++) {
+            recorded[i] = Lsn.max(recorded[i], consistentLsn);
+        }
+        level = Lsn.max(level, consistentLsn);
+        executor.close();
+        executor = new CycleExecutor(connector, pipelineName, decoder.protocolVersion(), recorded, metrics,
+                this::skipTruncated);
+        streamed.open(decoder.protocolVersion(), level);
+        openedAt = level;
+    }
+
+    public void onMessage(DirectBuffer buffer, int offset, int length, long lsn) {
+        if (decoder == null || failed) {
+            throw new IllegalStateException(decoder == null ? "the applier is not open: call open() first"
+                    : "the applier failed on an earlier message: call open() again to resume from the recorded progress");
+        }
+        try {
+            dispatch(decoder.wrap(buffer, offset, length), buffer, offset, length, lsn);
+        } catch (RuntimeException e) {
+            failed = true;
+            throw e;
+        }
+    }
+
+    private void dispatch(MessageType type, DirectBuffer buffer, int offset, int length, long lsn) {
+        boolean inStream = decoder.state() == PgOutputDecoder.State.IN_STREAM_BLOCK;
+        switch (type) {
+            case BEGIN -> onBegin(decoder.begin(), buffer, offset, length, lsn);
+            case COMMIT -> onCommit(decoder.commit(), buffer, offset, length, lsn);
+            case INSERT, UPDATE, DELETE, TRUNCATE -> {
+                if (inStream) {
+                    streamed.onMessage(buffer, offset, length, lsn);
+                } else if (!inTransaction) {
+                    throw new ApplyException(ApplyFailure.UNSUPPORTED_STREAM, type.displayName() + " arrived outside a"
+                            + " transaction (expected: after BEGIN or STREAM START)");
+                } else if (!skipping) {
+                    onChange(type, buffer, offset, length, lsn);
+                }
+                return;
+            }
+            case RELATION -> cycle.log(buffer, offset, length, lsn);
+            case STREAM_START, STREAM_COMMIT -> commitBatches();
+            default -> {
+                // Type, Origin and logical messages apply nothing; Stream Stop / Abort and two-phase
+                // messages are the streamed path's (which refuses the latter).
+            }
+        }
+        streamed.onMessage(buffer, offset, length, lsn);
+    }
+
+    private void onBegin(BeginMessage begin, DirectBuffer buffer, int offset, int length, long lsn) {
+        if (inTransaction) {
+            throw new ApplyException(ApplyFailure.UNSUPPORTED_STREAM, "BEGIN of transaction " + begin.xid()
+                    + " arrived inside another (expected: COMMIT first)");
+        }
+        inTransaction = true;
+        commitLsn = begin.finalLsn();
+        xid = begin.xid();
+        // Below the lowest lane, every lane has it; above it, each lane decides (applies()).
+        skipping = Lsn.compare(commitLsn, level) < 0;
+        if (!skipping) {
+            cycle.log(buffer, offset, length, lsn);
+        }
+    }
+
+    private void onCommit(CommitMessage commit, DirectBuffer buffer, int offset, int length, long lsn) {
+        if (!inTransaction) {
+            throw new ApplyException(ApplyFailure.UNSUPPORTED_STREAM, "COMMIT arrived outside a transaction"
+                    + " (expected: BEGIN first)");
+        }
+        inTransaction = false;
+        if (skipping) {
+            return;
+        }
+        cycle.log(buffer, offset, length, lsn);
+        cycle.committed(commit.endLsn(), commit.commitLsn(), xid, commit.commitTimeMicros());
+        if (cycle.exact() || cycle.changes() >= options.batchRows() || cycle.log.size() >= options.batchBytes()
+                || System.nanoTime() - cycle.startedNanos() >= options.flushMillis() * 1_000_000L) {
+            submit();
+        }
+    }
+
+    /** No message for a while: applies the batch gathered so far, unless a transaction is half in it. */
+    public void onIdle() {
+        if (executor == null || failed) {
+            return;
+        }
+        try {
+            executor.checkFailed();
+            if (!inTransaction && cycle.hasTransactions()) {
+                submit();
+            }
+        } catch (RuntimeException e) {
+            failed = true;
+            throw e;
+        }
+    }
+
+    private void submit() {
+        executor.submit(cycle);
+        cycle = new Cycle(laneCount);
+    }
+
+    /** Commits every batch gathered so far: a streamed transaction's changes or commit come next. */
+    private void commitBatches() {
+        if (cycle.hasTransactions()) {
+            submit();
+        }
+        executor.await();
+    }
+
+    private void onChange(MessageType type, DirectBuffer buffer, int offset, int length, long lsn) {
+        if (type == MessageType.TRUNCATE) {
+            int index = cycle.log(buffer, offset, length, lsn);
+            cycle.log.route(index, 0, 0);
+            cycle.exact("a TRUNCATE");
+            for (int i = 0; i < decoder.truncate().relationCount(); i++) {
+                RelationInfo relation = decoder.truncate().relation(i);
+                cycle.seed(relation);
+                if (!skipTruncated(relation, commitLsn)) {
+                    cycle.counted(relation.qualifiedName(), ChangeOp.TRUNCATE);
+                }
+            }
+            return;
+        }
+        RelationInfo relation = type == MessageType.INSERT ? decoder.insert().relation()
+                : type == MessageType.UPDATE ? decoder.update().relation() : decoder.delete().relation();
+        if (skipped(relation)) {
+            return;
+        }
+        SetStatements sql;
+        try {
+            sql = relations.get(relation, catalog).setStatements();
+        } catch (SQLException e) {
+            throw new ApplyException(ApplyFailure.of(e), "reading the target's definition of " + relation.qualifiedName()
+                    + " on " + connector.describe() + " failed: " + e.getMessage(), e);
+        }
+        cycle.seed(relation);
+        int index = cycle.log(buffer, offset, length, lsn);
+        switch (type) {
+            case INSERT -> {
+                cycle.counted(relation.qualifiedName(), ChangeOp.INSERT);
+                insert(decoder.insert(), relation, sql, index);
+            }
+            case UPDATE -> {
+                cycle.counted(relation.qualifiedName(), ChangeOp.UPDATE);
+                update(decoder.update(), relation, sql, index);
+            }
+            default -> {
+                cycle.counted(relation.qualifiedName(), ChangeOp.DELETE);
+                delete(decoder.delete(), relation, sql, index);
+            }
+        }
+    }
+
+    private void insert(InsertMessage insert, RelationInfo relation, SetStatements sql, int index) {
+        if (quick(index)) {
+            return;
+        }
+        String[] row = values(insert.newTuple(), relation, unchanged);
+        String key = sql.keyed() ? key(row, sql.keyColumns()) : null;
+        int lane = key == null ? tableLane(relation) : lane(relation, key);
+        cycle.log.route(index, lane, lane);
+        if (!unchanged.isEmpty()) {
+            cycle.exact("an INSERT into " + relation.qualifiedName() + " with unchanged TOAST values");
+        } else if (applies(lane)) {
+            cycle.insert(cycle.table(lane, relation, sql), key, row);
+        }
+    }
+
+    private void update(UpdateMessage update, RelationInfo relation, SetStatements sql, int index) {
+        if (!sql.keyed()) {
+            routeWholeTable(relation, index);
+            cycle.exact("an UPDATE of " + relation.qualifiedName() + ", which has no key (rows matched on every column)");
+            return;
+        }
+        if (quick(index)) {
+            return;
+        }
+        int[] keys = sql.keyColumns();
+        String[] row = values(update.newTuple(), relation, unchanged);
+        String newKey = key(row, keys);
+        String oldKey = newKey;
+        String[] oldKeyValues = null;
+        if (update.hasOldTuple()) {
+            String[] old = values(update.oldTuple(), relation, oldUnchanged);
+            if (anyKey(oldUnchanged, keys)) {
+                routeWholeTable(relation, index);
+                cycle.exact("an UPDATE of " + relation.qualifiedName() + " whose old key came as an unchanged TOAST value");
+                return;
+            }
+            oldKey = key(old, keys);
+            oldKeyValues = keyOnly(old, keys);
+        }
+        if (anyKey(unchanged, keys)) {
+            if (!update.hasOldTuple()) {
+                routeWholeTable(relation, index);
+                cycle.exact("an UPDATE of " + relation.qualifiedName() + " whose key came as an unchanged TOAST value");
+                return;
+            }
+            // The key did not change: the old key's values stand for it.
+            for (int column : keys) {
+                row[column] = oldKeyValues[column];
+                unchanged.clear(column);
+            }
+            newKey = oldKey;
+        }
+        int newLane = lane(relation, newKey);
+        int oldLane = newKey.equals(oldKey) ? newLane : lane(relation, oldKey);
+        cycle.log.route(index, newLane, oldLane);
+        boolean applyNew = applies(newLane);
+        boolean applyOld = applies(oldLane);
+        BitSet unchangedColumns = unchanged.isEmpty() ? null : (BitSet) unchanged.clone();
+        if (applyNew && applyOld) {
+            cycle.update(cycle.table(oldLane, relation, sql), oldKey, oldKeyValues == null ? keyOnly(row, keys) : oldKeyValues,
+                    cycle.table(newLane, relation, sql), newKey, row, unchangedColumns);
+        } else if (applyNew) {
+            if (unchangedColumns != null) {
+                cycle.exact("a key change in " + relation.qualifiedName() + " half applied before a restart");
+            } else {
+                cycle.upsert(cycle.table(newLane, relation, sql), newKey, row);
+            }
+        } else if (applyOld) {
+            cycle.delete(cycle.table(oldLane, relation, sql), oldKey, oldKeyValues);
+        }
+    }
+
+    private void delete(DeleteMessage delete, RelationInfo relation, SetStatements sql, int index) {
+        if (!sql.keyed()) {
+            routeWholeTable(relation, index);
+            cycle.exact("a DELETE from " + relation.qualifiedName() + ", which has no key (rows matched on every column)");
+            return;
+        }
+        if (quick(index)) {
+            return;
+        }
+        int[] keys = sql.keyColumns();
+        String[] old = values(delete.oldTuple(), relation, oldUnchanged);
+        if (anyKey(oldUnchanged, keys)) {
+            routeWholeTable(relation, index);
+            cycle.exact("a DELETE from " + relation.qualifiedName() + " whose key came as an unchanged TOAST value");
+            return;
+        }
+        String key = key(old, keys);
+        int lane = lane(relation, key);
+        cycle.log.route(index, lane, lane);
+        if (applies(lane)) {
+            cycle.delete(cycle.table(lane, relation, sql), key, keyOnly(old, keys));
+        }
+    }
+
+    /**
+     * In a batch already bound for the exact path, while every lane stands at the same place, a
+     * change needs no routing (any lane decides alike): routes it to lane 0 and returns true.
+     */
+    private boolean quick(int index) {
+        if (cycle.exact() && !unlevel) {
+            cycle.log.route(index, 0, 0);
+            return true;
+        }
+        return false;
+    }
+
+    private void routeWholeTable(RelationInfo relation, int index) {
+        int lane = tableLane(relation);
+        cycle.log.route(index, lane, lane);
+    }
+
+    /** Whether lane {@code lane} still needs the current transaction's changes. */
+    private boolean applies(int lane) {
+        return Lsn.compare(commitLsn, recorded[lane]) >= 0;
+    }
+
+    private int tableLane(RelationInfo relation) {
+        return Math.floorMod(tableHash(relation), laneCount);
+    }
+
+    private int lane(RelationInfo relation, String key) {
+        return Math.floorMod(31 * tableHash(relation) + key.hashCode(), laneCount);
+    }
+
+    private static int tableHash(RelationInfo relation) {
+        return 31 * relation.namespace().hashCode() + relation.name().hashCode();
+    }
+
+    private static boolean anyKey(BitSet columns, int[] keys) {
+        for (int key : keys) {
+            if (columns.get(key)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String key(String[] values, int[] keys) {
+        if (keys.length == 1) {
+            String value = values[keys[0]];
+            return value == null ? NULL_KEY : value;
+        }
+        StringBuilder key = new StringBuilder(32);
+        for (int i = 0; i < keys.length; i++) {
+            String value = values[keys[i]];
+            key.append(i == 0 ? "" : "\u0000").append(value == null ? NULL_KEY : value);
+        }
+        return key.toString();
+    }
+
+    private static String[] keyOnly(String[] values, int[] keys) {
+        String[] key = new String[values.length];
+        for (int column : keys) {
+            key[column] = values[column];
+        }
+        return key;
+    }
+
+    /**
+     * Every column's value as text ({@code null} for SQL NULL); columns sent as unchanged TOAST
+     * values are set in {@code unchangedOut} (cleared first) and left {@code null}.
+     */
+    private String[] values(TupleData tuple, RelationInfo relation, BitSet unchangedOut) {
+        unchangedOut.clear();
+        String[] values = new String[tuple.columnCount()];
+        for (int i = 0; i < values.length; i++) {
+            byte kind = tuple.kind(i);
+            if (kind == TupleData.TEXT) {
+                values[i] = tuple.text(i);
+            } else if (kind == TupleData.BINARY) {
+                scratch.setLength(0);
+                if (!ExactBinaryTypes.appendText(tuple.buffer(), tuple.valueOffset(i), tuple.valueLength(i),
+                        relation.column(i).typeOid(), scratch)) {
+                    throw new ApplyException(ApplyFailure.UNSUPPORTED_STREAM, "column " + relation.column(i).name()
+                            + " of " + relation.qualifiedName() + " arrived in binary format with type OID "
+                            + Integer.toUnsignedString(relation.column(i).typeOid()) + ", whose binary form walferry"
+                            + " cannot convert exactly (or the bytes are not a value of it): stream this table with"
+                            + " text values");
+                }
+                values[i] = scratch.toString();
+            } else if (kind == TupleData.UNCHANGED_TOAST) {
+                unchangedOut.set(i);
+            }
+        }
+        return values;
+    }
+
+    /**
+     * Whether a change of {@code relation} is not applied: walferry's own state on the source, or a
+     * change a resumed load's copy holds (its transaction committed before the table's snapshot).
+     */
+    private boolean skipped(RelationInfo relation) {
+        return skipTruncated(relation, commitLsn);
+    }
+
+    private boolean skipTruncated(RelationInfo relation, long transactionCommitLsn) {
+        if (STATE_SCHEMA.equals(relation.namespace())) {
+            return true;
+        }
+        if (tableSnapshots.isEmpty()) {
+            return false;
+        }
+        Long snapshotLsn = tableSnapshots.get(relation.namespace() + '\u0000' + relation.name());
+        return snapshotLsn != null && Lsn.compare(transactionCommitLsn, snapshotLsn) < 0;
+    }
+
+    /** The end LSN of the last source transaction committed on the target, on every lane. */
+    public long durableLsn() {
+        CycleExecutor batches = executor;
+        StreamedApply streams = streamed;
+        long durable = openedAt;
+        if (batches != null) {
+            durable = Lsn.max(durable, batches.durableLsn());
+        }
+        if (streams != null) {
+            durable = Lsn.max(durable, streams.durableLsn());
+        }
+        return durable;
+    }
+
+    @Override
+    public void close() {
+        closeAll();
+    }
+
+    private void closeAll() {
+        if (executor != null) {
+            executor.close();
+        }
+        if (streamed != null) {
+            streamed.close();
+        }
+        if (catalog != null) {
+            TargetConnector.closeQuietly(catalog);
+            catalog = null;
+        }
+    }
+}
