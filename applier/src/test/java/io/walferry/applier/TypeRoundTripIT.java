@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.walferry.applier.harness.FixtureOptions;
 import io.walferry.applier.harness.ReplicationFixture;
 import io.walferry.decoder.MessageType;
+import io.walferry.engine.pipeline.ApplyHandler;
 import io.walferry.decoder.PgOutputDecoder;
 import io.walferry.decoder.TupleData;
 import io.walferry.testkit.TestPostgres;
@@ -103,14 +104,15 @@ class TypeRoundTripIT {
 
     private static final String BINARY_ROW_NULLS = "(4" + ", NULL".repeat(48) + ")";
 
-    @ParameterizedTest(name = "PostgreSQL {0} -> {1}")
-    @CsvSource({"14, 17", "17, 14", "18, 17"})
-    void shouldRoundTripEveryTypeByKey(int sourceVersion, int targetVersion) throws Exception {
+    @ParameterizedTest(name = "PostgreSQL {0} -> {1}, {2}")
+    @CsvSource({"14, 17, transactional", "17, 14, transactional", "18, 17, transactional", "14, 17, batched",
+        "18, 17, batched"})
+    void shouldRoundTripEveryTypeByKey(int sourceVersion, int targetVersion, String mode) throws Exception {
         List<String> ddl = new java.util.ArrayList<>(TYPES);
         ddl.add("CREATE TABLE typed " + COLUMNS.replace("(id int,", "(id int PRIMARY KEY,"));
         try (ReplicationFixture fixture = ReplicationFixture.create(TestPostgres.pair(sourceVersion, targetVersion),
                 ddl.toArray(String[]::new));
-             TransactionalApplier applier = fixture.openApplier("types")) {
+             ApplyHandler applier = fixture.openHandler("types", mode)) {
             fixture.run(applier, "INSERT INTO typed VALUES " + ROW_1 + ", " + ROW_2 + ", " + ROW_3 + ", " + ROW_NULLS);
             assertThat(fixture.targetRows("typed")).hasSize(4).isEqualTo(fixture.sourceRows("typed"));
 
@@ -125,15 +127,16 @@ class TypeRoundTripIT {
         }
     }
 
-    @ParameterizedTest(name = "PostgreSQL {0} -> {1}")
-    @CsvSource({"14, 17", "17, 14", "18, 17"})
-    void shouldApplyBinaryValuesOfEveryExactlyConvertedTypeAsTheSourceHasThem(int sourceVersion, int targetVersion)
+    @ParameterizedTest(name = "PostgreSQL {0} -> {1}, {2}")
+    @CsvSource({"14, 17, transactional", "17, 14, transactional", "18, 17, transactional", "14, 17, batched",
+        "18, 17, batched"})
+    void shouldApplyBinaryValuesOfEveryExactlyConvertedTypeAsTheSourceHasThem(int sourceVersion, int targetVersion, String mode)
             throws Exception {
         try (ReplicationFixture fixture = ReplicationFixture.create(TestPostgres.pair(sourceVersion, targetVersion),
                 FixtureOptions.DEFAULTS.withBinary(),
                 "CREATE TABLE binary_keyed " + BINARY_COLUMNS.replace("(id int,", "(id int PRIMARY KEY,"),
                 "CREATE TABLE binary_full " + BINARY_COLUMNS, "ALTER TABLE binary_full REPLICA IDENTITY FULL");
-             TransactionalApplier applier = fixture.openApplier("types_binary")) {
+             ApplyHandler applier = fixture.openHandler("types_binary", mode)) {
             String rows = BINARY_ROW_1 + ", " + BINARY_ROW_2 + ", " + BINARY_ROW_3 + ", " + BINARY_ROW_NULLS;
             fixture.run(applier, "INSERT INTO binary_keyed VALUES " + rows,
                     "INSERT INTO binary_full VALUES " + rows + ", " + BINARY_ROW_1);
@@ -170,15 +173,16 @@ class TypeRoundTripIT {
         return count;
     }
 
-    @ParameterizedTest(name = "PostgreSQL {0} -> {1}")
-    @CsvSource({"14, 17", "17, 14", "18, 17"})
-    void shouldFindRowsOfEveryTypeByWholeRowMatch(int sourceVersion, int targetVersion) throws Exception {
+    @ParameterizedTest(name = "PostgreSQL {0} -> {1}, {2}")
+    @CsvSource({"14, 17, transactional", "17, 14, transactional", "18, 17, transactional", "14, 17, batched",
+        "18, 17, batched"})
+    void shouldFindRowsOfEveryTypeByWholeRowMatch(int sourceVersion, int targetVersion, String mode) throws Exception {
         List<String> ddl = new java.util.ArrayList<>(TYPES);
         ddl.add("CREATE TABLE typed_full " + COLUMNS);
         ddl.add("ALTER TABLE typed_full REPLICA IDENTITY FULL");
         try (ReplicationFixture fixture = ReplicationFixture.create(TestPostgres.pair(sourceVersion, targetVersion),
                 ddl.toArray(String[]::new));
-             TransactionalApplier applier = fixture.openApplier("types_full")) {
+             ApplyHandler applier = fixture.openHandler("types_full", mode)) {
             fixture.run(applier, "INSERT INTO typed_full VALUES " + ROW_1 + ", " + ROW_1 + ", " + ROW_2 + ", " + ROW_3
                     + ", " + ROW_NULLS + ", " + ROW_NULLS);
 

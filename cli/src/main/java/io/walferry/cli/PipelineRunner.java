@@ -1,6 +1,5 @@
 package io.walferry.cli;
 
-import io.walferry.applier.ApplierOptions;
 import io.walferry.applier.ApplyException;
 import io.walferry.applier.TransactionalApplier;
 import io.walferry.engine.pipeline.ApplyFailedException;
@@ -13,8 +12,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Streams after a {@link LoadHandoff}: runs a {@link ReplicationPipeline} applying through a
- * {@link TransactionalApplier}, and after a failure of the target that heals (connection lost,
+ * Streams after a {@link LoadHandoff}: runs a {@link ReplicationPipeline} applying in an
+ * {@link ApplyMode}, and after a failure of the target that heals (connection lost,
  * restart, deadlock) runs it again with backoff; the target's recorded progress and the source's
  * slot make the restart exact. {@code replicate} and {@code demo} both stream through it, so the
  * demo shows the path a real move takes.
@@ -29,6 +28,7 @@ final class PipelineRunner {
     private static final long RESTART_MAX_BACKOFF_MS = 30_000;
 
     private final PipelineConfig config;
+    private final ApplyMode mode;
     private final ConnectionSpec target;
     private final LoadHandoff.Handoff handoff;
     private volatile ReplicationPipeline current;
@@ -36,8 +36,14 @@ final class PipelineRunner {
     private volatile long earlierRunsChanges;
     private boolean stopRequested;
 
-    /** Streams the pipeline of {@code config} into {@code target}, after {@code handoff}. */
+    /** Streams the pipeline of {@code config} into {@code target}, after {@code handoff}, in the default apply mode. */
     PipelineRunner(PipelineConfig config, ConnectionSpec target, LoadHandoff.Handoff handoff) {
+        this(config, target, handoff, ApplyMode.defaults());
+    }
+
+    /** Streams the pipeline of {@code config} into {@code target}, after {@code handoff}, applying in {@code mode}. */
+    PipelineRunner(PipelineConfig config, ConnectionSpec target, LoadHandoff.Handoff handoff, ApplyMode mode) {
+        this.mode = mode;
         this.config = config.withInProgressStreaming(handoff.inProgressStreaming());
         this.target = target;
         this.handoff = handoff;
@@ -53,8 +59,7 @@ final class PipelineRunner {
         long backoffMs = RESTART_INITIAL_BACKOFF_MS;
         while (true) {
             ReplicationPipeline pipeline = new ReplicationPipeline(config,
-                    new TransactionalApplier(target, config.pipelineName(), ApplierOptions.DEFAULTS,
-                            handoff.tableSnapshots()));
+                    mode.handler(target, config.pipelineName(), handoff.tableSnapshots()));
             current = pipeline;
             if (isStopRequested()) {
                 pipeline.requestStop();

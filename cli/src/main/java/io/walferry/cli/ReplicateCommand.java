@@ -104,9 +104,17 @@ final class ReplicateCommand implements Callable<Integer> {
             + " into them (without it, such tables are refused).")
     boolean truncateTarget;
 
-    @Option(names = "--apply-mode", paramLabel = "MODE", defaultValue = "transactional",
-            description = "transactional: source transactions applied whole, in commit order (the only mode for now).")
+    @Option(names = "--apply-mode", paramLabel = "MODE", defaultValue = "batched",
+            description = "batched (default): changes gathered in batches, coalesced to the net change per row and"
+                    + " applied set-wise by --apply-lanes connections; the target is consistent whenever the lag is"
+                    + " zero. transactional: source transactions applied whole, one at a time, in commit order"
+                    + " (docs/batched-apply.md).")
     String applyMode;
+
+    @Option(names = "--apply-lanes", paramLabel = "N",
+            description = "Target connections of the batched mode, each applying the changes of its share of the rows"
+                    + " (default: the machine's cores, between 2 and 8).")
+    Integer applyLanes;
 
     @Option(names = "--exit-when-caught-up",
             description = "Exit 0 once every change committed on the source before the start is applied.")
@@ -163,7 +171,7 @@ final class ReplicateCommand implements Callable<Integer> {
         requireReachable(config.source(), "source");
         requireReachable(targetSpec, "target");
         LoadHandoff.Handoff handoff = new LoadHandoff(config, targetSpec, schema, pgDump).run(load);
-        PipelineRunner runner = new PipelineRunner(config, targetSpec, handoff);
+        PipelineRunner runner = new PipelineRunner(config, targetSpec, handoff, applyMode());
         AtomicBoolean slotLimitReached = new AtomicBoolean();
         if (guard != null) {
             if (guard.overLimit() && guard.action() != SlotWalGuard.Action.WARN) {
@@ -210,10 +218,7 @@ final class ReplicateCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--pg-dump " + pgDump + " applies to --schema copy only:"
                     + " leave it out with --schema " + schema);
         }
-        if (!applyMode.equals("transactional")) {
-            throw new ParameterException(spec.commandLine(), "--apply-mode " + applyMode + " is not available yet"
-                    + " (expected: transactional)");
-        }
+        applyMode();
         List<TablePattern> include = selection.include();
         List<TablePattern> excluded = selection.excluded();
         return PipelineConfig.of(source.resolve(spec, environment))
@@ -221,6 +226,19 @@ final class ReplicateCommand implements Callable<Integer> {
                 .withTables(include, excluded)
                 .withExitWhenCaughtUp(exitWhenCaughtUp)
                 .withReceiveTimeoutMs(Math.round(receiveTimeoutSeconds * 1000));
+    }
+
+    /** The apply mode of {@code --apply-mode} and {@code --apply-lanes}. */
+    private ApplyMode applyMode() {
+        if (applyLanes != null && !applyMode.equals(ApplyMode.BATCHED)) {
+            throw new ParameterException(spec.commandLine(), "--apply-lanes applies to --apply-mode batched only: leave"
+                    + " it out with --apply-mode " + applyMode);
+        }
+        try {
+            return new ApplyMode(applyMode, applyLanes == null ? ApplyMode.defaults().lanes() : applyLanes);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
     }
 
     /** The full load's settings, or {@code null} when there is nothing to load ({@code --schema existing --no-copy-data}). */

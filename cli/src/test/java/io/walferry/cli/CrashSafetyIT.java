@@ -60,7 +60,7 @@ class CrashSafetyIT {
         try (ReplicaPair replicas = new ReplicaPair(TestPostgres.pair(sourceVersion, targetVersion), "crash", pipeline)) {
             pair = replicas;
             pair.schema(CrashWorkload.SCHEMA);
-            CommandRun created = CommandRun.run(pair.replicate("--exit-when-caught-up"));
+            CommandRun created = CommandRun.run(pair.replicate("--apply-mode", "transactional", "--exit-when-caught-up"));
             assertThat(created.exitCode()).as(created.toString()).isZero();
 
             try (CrashWorkload workload = new CrashWorkload(pair.source, WORKLOAD, seed)) {
@@ -86,7 +86,7 @@ class CrashSafetyIT {
         int kills = 0;
         while ((workload.running() || kills < MIN_KILLS) && kills < MAX_KILLS) {
             boolean afterStreamStart = kills % 2 == 1;
-            try (WalferryProcess child = WalferryProcess.start(List.of(), pair.replicate())) {
+            try (WalferryProcess child = WalferryProcess.start(List.of(), pair.replicate("--apply-mode", "transactional"))) {
                 if (afterStreamStart) {
                     awaitStreaming(child);
                 }
@@ -180,7 +180,7 @@ class CrashSafetyIT {
 
     /** {@code walferry replicate --exit-when-caught-up}, as a child process, to the end. */
     private void catchUp() throws Exception {
-        try (WalferryProcess child = WalferryProcess.start(List.of(), pair.replicate("--exit-when-caught-up"))) {
+        try (WalferryProcess child = WalferryProcess.start(List.of(), pair.replicate("--apply-mode", "transactional", "--exit-when-caught-up"))) {
             assertThat(child.awaitExit(CATCH_UP_TIMEOUT)).as("%s\n%s", seedNote, child.log()).isZero();
         }
     }

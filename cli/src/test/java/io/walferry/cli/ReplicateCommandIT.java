@@ -68,7 +68,8 @@ class ReplicateCommandIT {
             assertThat(CommandRun.run(pair.replicate("--exit-when-caught-up")).exitCode()).isZero();
             pair.source.execute("INSERT INTO present VALUES (1)", "INSERT INTO absent VALUES (1)");
 
-            CommandRun run = CommandRun.run(pair.replicate("--exit-when-caught-up"));
+            // Transactional: what committed before the failing transaction is applied (a batch holds both).
+            CommandRun run = CommandRun.run(pair.replicate("--apply-mode", "transactional", "--exit-when-caught-up"));
 
             assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCodes.TARGET_ERROR);
             assertThat(run.stderr()).contains("absent");
@@ -113,7 +114,9 @@ class ReplicateCommandIT {
             assertThat(run.exitCode()).as(run.toString()).isZero();
             pair.assertSameRows("t");
             assertThat(pair.target.count("SELECT count(*) FROM walferry.apply_progress WHERE pipeline = 'it_state'"
-                    + " AND end_lsn < 'FFFFFFFF/0'")).as("the target's own progress row, untouched").isEqualTo(1);
+                    + " AND end_lsn = 'FFFFFFFF/0'")).as("the target's own progress rows, untouched").isZero();
+            assertThat(pair.target.count("SELECT count(*) FROM walferry.apply_progress WHERE pipeline = 'it_state'"))
+                    .isPositive();
         }
     }
 
@@ -229,11 +232,19 @@ class ReplicateCommandIT {
     }
 
     @Test
-    void shouldRefuseOptionsNotBuiltYet() {
-        CommandRun run = CommandRun.run("replicate", "--source", "postgresql://a@h/db", "--target", "postgresql://a@h/db",
-                "--apply-mode", "batched");
+    void shouldRefuseAnUnknownApplyModeAndLanesWithoutTheBatchedMode() {
+        CommandRun unknown = CommandRun.run("replicate", "--source", "postgresql://a@h/db", "--target",
+                "postgresql://a@h/db", "--apply-mode", "fast");
+        CommandRun lanes = CommandRun.run("replicate", "--source", "postgresql://a@h/db", "--target",
+                "postgresql://a@h/db", "--apply-mode", "transactional", "--apply-lanes", "4");
+        CommandRun tooMany = CommandRun.run("replicate", "--source", "postgresql://a@h/db", "--target",
+                "postgresql://a@h/db", "--apply-lanes", "65");
 
-        assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
-        assertThat(run.stderr()).contains("--apply-mode batched is not available yet (expected: transactional)");
+        assertThat(unknown.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(unknown.stderr()).contains("--apply-mode fast is not an apply mode (expected: batched, or transactional)");
+        assertThat(lanes.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(lanes.stderr()).contains("--apply-lanes applies to --apply-mode batched only");
+        assertThat(tooMany.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(tooMany.stderr()).contains("--apply-lanes 65 is out of range (expected: 1 to 64)");
     }
 }

@@ -162,7 +162,9 @@ public final class BatchRouter implements AutoCloseable {
     /** The slot was just created at {@code consistentLsn}: every lane starts there. */
     public void slotCreated(long consistentLsn) {
         try {
+            catalog.setAutoCommit(false);
             ProgressTable.lanes(pipelineName, 1, laneCount).recordStart(catalog, consistentLsn);
+            catalog.setAutoCommit(true);
         } catch (SQLException e) {
             throw new ApplyException(ApplyFailure.of(e), "recording the new slot's start " + Lsn.format(consistentLsn)
                     + " in " + ProgressTable.TABLE + " on the target " + connector.describe() + " failed: "
