@@ -1,5 +1,6 @@
 package io.walferry.applier;
 
+import io.walferry.applier.batch.SegmentSink;
 import io.walferry.applier.session.ProgressTable;
 import io.walferry.applier.session.TargetConnector;
 import io.walferry.applier.session.TargetSession;
@@ -190,7 +191,12 @@ public final class TransactionalApplier implements ApplyHandler {
     }
 
     private TargetSession newSession() {
-        return new TargetSession(connector, relations, progress, options, metrics);
+        TargetSession session = new TargetSession(connector, relations, progress, options, metrics);
+        if (streamedOnly) {
+            // The batched mode applies streamed transactions set-wise too, segment by segment.
+            session.applySetWise(new SegmentSink(decoder.protocolVersion(), metrics));
+        }
+        return session;
     }
 
     @Override

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.walferry.applier.harness.ReplicationFixture;
 import io.walferry.decoder.MessageType;
+import io.walferry.engine.pipeline.ApplyHandler;
 import io.walferry.decoder.PgOutputDecoder;
 import io.walferry.testkit.AllPgVersions;
 import io.walferry.testkit.TestPostgres;
@@ -14,6 +15,7 @@ import java.util.HashSet;
 import java.util.Set;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Transactions larger than the source's {@code logical_decoding_work_mem} (64kB on test servers),
@@ -75,11 +77,11 @@ class StreamedTransactionsIT {
         }
     }
 
-    @ParameterizedTest(name = "PostgreSQL {0}")
-    @AllPgVersions
-    void shouldRollBackAStreamedSubtransactionAtItsAbort(int version) throws Exception {
+    @ParameterizedTest(name = "PostgreSQL {0}, {1}")
+    @CsvSource({"14, transactional", "17, transactional", "18, transactional", "14, batched", "18, batched"})
+    void shouldRollBackAStreamedSubtransactionAtItsAbort(int version, String mode) throws Exception {
         try (ReplicationFixture fixture = fixture(version, BULK);
-             TransactionalApplier applier = fixture.openApplier("stream_subxact")) {
+             ApplyHandler applier = fixture.openHandler("stream_subxact", mode)) {
             fixture.run(applier, "BEGIN",
                     "INSERT INTO bulk SELECT g, 'top' FROM generate_series(1, 1000) g",
                     "SAVEPOINT a",
@@ -100,11 +102,11 @@ class StreamedTransactionsIT {
         }
     }
 
-    @ParameterizedTest(name = "PostgreSQL {0}")
-    @AllPgVersions
-    void shouldRollBackNestedSubtransactionsTogether(int version) throws Exception {
+    @ParameterizedTest(name = "PostgreSQL {0}, {1}")
+    @CsvSource({"14, transactional", "17, transactional", "18, transactional", "14, batched", "18, batched"})
+    void shouldRollBackNestedSubtransactionsTogether(int version, String mode) throws Exception {
         try (ReplicationFixture fixture = fixture(version, BULK);
-             TransactionalApplier applier = fixture.openApplier("stream_nested")) {
+             ApplyHandler applier = fixture.openHandler("stream_nested", mode)) {
             fixture.run(applier, "BEGIN",
                     "INSERT INTO bulk SELECT g, 'top' FROM generate_series(1, 500) g",
                     "SAVEPOINT outer_sp",
@@ -121,11 +123,11 @@ class StreamedTransactionsIT {
         }
     }
 
-    @ParameterizedTest(name = "PostgreSQL {0}")
-    @AllPgVersions
-    void shouldApplyInterleavedStreamedAndOrdinaryTransactionsInCommitOrder(int version) throws Exception {
+    @ParameterizedTest(name = "PostgreSQL {0}, {1}")
+    @CsvSource({"14, transactional", "17, transactional", "18, transactional", "14, batched", "18, batched"})
+    void shouldApplyInterleavedStreamedAndOrdinaryTransactionsInCommitOrder(int version, String mode) throws Exception {
         try (ReplicationFixture fixture = fixture(version, BULK, "CREATE TABLE other (id int PRIMARY KEY, pad text)");
-             TransactionalApplier applier = fixture.openApplier("stream_interleaved");
+             ApplyHandler applier = fixture.openHandler("stream_interleaved", mode);
              Connection first = fixture.newSourceSession();
              Connection second = fixture.newSourceSession()) {
             first.setAutoCommit(false);

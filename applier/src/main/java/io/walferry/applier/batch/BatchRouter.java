@@ -9,22 +9,16 @@ import io.walferry.applier.sql.RelationSqlCache;
 import io.walferry.applier.sql.SetStatements;
 import io.walferry.decoder.BeginMessage;
 import io.walferry.decoder.CommitMessage;
-import io.walferry.decoder.DeleteMessage;
-import io.walferry.decoder.InsertMessage;
 import io.walferry.decoder.Lsn;
 import io.walferry.decoder.MessageType;
 import io.walferry.decoder.PgOutputDecoder;
 import io.walferry.decoder.RelationInfo;
-import io.walferry.decoder.TupleData;
-import io.walferry.decoder.UpdateMessage;
-import io.walferry.decoder.display.ExactBinaryTypes;
 import io.walferry.engine.metrics.ApplyMetrics;
 import io.walferry.engine.metrics.ChangeOp;
 import io.walferry.engine.metrics.PipelineMetrics;
 import io.walferry.engine.source.ConnectionSpec;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.BitSet;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.SortedMap;
@@ -47,7 +41,6 @@ import org.slf4j.LoggerFactory;
 public final class BatchRouter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BatchRouter.class);
     private static final String STATE_SCHEMA = "walferry";
-    private static final String NULL_KEY = "\u0001";
 
     private final ConnectionSpec target;
     private final TargetConnector connector;
@@ -57,15 +50,13 @@ public final class BatchRouter implements AutoCloseable {
     private final Function<ProgressTable, StreamedApply> streamedFactory;
     private final Map<RelationInfo, Long> snapshotLsnByRelation = new IdentityHashMap<>();
     private final RelationSqlCache relations = new RelationSqlCache();
-    private final StringBuilder scratch = new StringBuilder(64);
-    private final BitSet unchanged = new BitSet();
-    private final BitSet oldUnchanged = new BitSet();
     private ApplyMetrics metrics;
     private PgOutputDecoder decoder;
     private Connection catalog;
     private CycleExecutor executor;
     private StreamedApply streamed;
     private Cycle cycle;
+    private Coalescer coalescer;
     private int laneCount;
     private long[] recorded;
     private long level;
@@ -153,6 +144,7 @@ public final class BatchRouter implements AutoCloseable {
         streamed.recordInto(metrics);
         streamed.open(protocolVersion, level);
         cycle = new Cycle(laneCount);
+        coalescer = new Coalescer(laneCount, recorded);
         openedAt = level;
         LOG.info("applying pipeline \"{}\" to {} in batches, {} lanes, after end LSN {}", pipelineName,
                 connector.describe(), laneCount, Lsn.format(level));
@@ -174,6 +166,7 @@ public final class BatchRouter implements AutoCloseable {
             recorded[i] = Lsn.max(recorded[i], consistentLsn);
         }
         level = Lsn.max(level, consistentLsn);
+        coalescer = new Coalescer(laneCount, recorded);
         executor.close();
         executor = new CycleExecutor(connector, pipelineName, decoder.protocolVersion(), recorded, metrics,
                 this::skipTruncated);
@@ -309,115 +302,15 @@ public final class BatchRouter implements AutoCloseable {
         }
         cycle.seed(relation);
         int index = cycle.log(buffer, offset, length, lsn);
+        cycle.counted(relation.qualifiedName(), type == MessageType.INSERT ? ChangeOp.INSERT
+                : type == MessageType.UPDATE ? ChangeOp.UPDATE : ChangeOp.DELETE);
+        if (quick(index)) {
+            return;
+        }
         switch (type) {
-            case INSERT -> {
-                cycle.counted(relation.qualifiedName(), ChangeOp.INSERT);
-                insert(decoder.insert(), relation, sql, index);
-            }
-            case UPDATE -> {
-                cycle.counted(relation.qualifiedName(), ChangeOp.UPDATE);
-                update(decoder.update(), relation, sql, index);
-            }
-            default -> {
-                cycle.counted(relation.qualifiedName(), ChangeOp.DELETE);
-                delete(decoder.delete(), relation, sql, index);
-            }
-        }
-    }
-
-    private void insert(InsertMessage insert, RelationInfo relation, SetStatements sql, int index) {
-        if (quick(index)) {
-            return;
-        }
-        String[] row = values(insert.newTuple(), relation, unchanged);
-        String key = sql.keyed() ? key(row, sql.keyColumns()) : null;
-        int lane = key == null ? tableLane(relation) : lane(relation, key);
-        cycle.log.route(index, lane, lane);
-        if (!unchanged.isEmpty()) {
-            cycle.exact("an INSERT into " + relation.qualifiedName() + " with unchanged TOAST values");
-        } else if (applies(lane)) {
-            cycle.insert(cycle.table(lane, relation, sql), key, row);
-        }
-    }
-
-    private void update(UpdateMessage update, RelationInfo relation, SetStatements sql, int index) {
-        if (!sql.keyed()) {
-            routeWholeTable(relation, index);
-            cycle.exact("an UPDATE of " + relation.qualifiedName() + ", which has no key (rows matched on every column)");
-            return;
-        }
-        if (quick(index)) {
-            return;
-        }
-        int[] keys = sql.keyColumns();
-        String[] row = values(update.newTuple(), relation, unchanged);
-        String newKey = key(row, keys);
-        String oldKey = newKey;
-        String[] oldKeyValues = null;
-        if (update.hasOldTuple()) {
-            String[] old = values(update.oldTuple(), relation, oldUnchanged);
-            if (anyKey(oldUnchanged, keys)) {
-                routeWholeTable(relation, index);
-                cycle.exact("an UPDATE of " + relation.qualifiedName() + " whose old key came as an unchanged TOAST value");
-                return;
-            }
-            oldKey = key(old, keys);
-            oldKeyValues = keyOnly(old, keys);
-        }
-        if (anyKey(unchanged, keys)) {
-            if (!update.hasOldTuple()) {
-                routeWholeTable(relation, index);
-                cycle.exact("an UPDATE of " + relation.qualifiedName() + " whose key came as an unchanged TOAST value");
-                return;
-            }
-            // The key did not change: the old key's values stand for it.
-            for (int column : keys) {
-                row[column] = oldKeyValues[column];
-                unchanged.clear(column);
-            }
-            newKey = oldKey;
-        }
-        int newLane = lane(relation, newKey);
-        int oldLane = newKey.equals(oldKey) ? newLane : lane(relation, oldKey);
-        cycle.log.route(index, newLane, oldLane);
-        boolean applyNew = applies(newLane);
-        boolean applyOld = applies(oldLane);
-        BitSet unchangedColumns = unchanged.isEmpty() ? null : (BitSet) unchanged.clone();
-        if (applyNew && applyOld) {
-            cycle.update(cycle.table(oldLane, relation, sql), oldKey, oldKeyValues == null ? keyOnly(row, keys) : oldKeyValues,
-                    cycle.table(newLane, relation, sql), newKey, row, unchangedColumns);
-        } else if (applyNew) {
-            if (unchangedColumns != null) {
-                cycle.exact("a key change in " + relation.qualifiedName() + " half applied before a restart");
-            } else {
-                cycle.upsert(cycle.table(newLane, relation, sql), newKey, row);
-            }
-        } else if (applyOld) {
-            cycle.delete(cycle.table(oldLane, relation, sql), oldKey, oldKeyValues);
-        }
-    }
-
-    private void delete(DeleteMessage delete, RelationInfo relation, SetStatements sql, int index) {
-        if (!sql.keyed()) {
-            routeWholeTable(relation, index);
-            cycle.exact("a DELETE from " + relation.qualifiedName() + ", which has no key (rows matched on every column)");
-            return;
-        }
-        if (quick(index)) {
-            return;
-        }
-        int[] keys = sql.keyColumns();
-        String[] old = values(delete.oldTuple(), relation, oldUnchanged);
-        if (anyKey(oldUnchanged, keys)) {
-            routeWholeTable(relation, index);
-            cycle.exact("a DELETE from " + relation.qualifiedName() + " whose key came as an unchanged TOAST value");
-            return;
-        }
-        String key = key(old, keys);
-        int lane = lane(relation, key);
-        cycle.log.route(index, lane, lane);
-        if (applies(lane)) {
-            cycle.delete(cycle.table(lane, relation, sql), key, keyOnly(old, keys));
+            case INSERT -> coalescer.insert(cycle, decoder.insert(), relation, sql, index, commitLsn);
+            case UPDATE -> coalescer.update(cycle, decoder.update(), relation, sql, index, commitLsn);
+            default -> coalescer.delete(cycle, decoder.delete(), relation, sql, index, commitLsn);
         }
     }
 
@@ -431,87 +324,6 @@ public final class BatchRouter implements AutoCloseable {
             return true;
         }
         return false;
-    }
-
-    private void routeWholeTable(RelationInfo relation, int index) {
-        int lane = tableLane(relation);
-        cycle.log.route(index, lane, lane);
-    }
-
-    /** Whether lane {@code lane} still needs the current transaction's changes. */
-    private boolean applies(int lane) {
-        return Lsn.compare(commitLsn, recorded[lane]) >= 0;
-    }
-
-    private int tableLane(RelationInfo relation) {
-        return Math.floorMod(tableHash(relation), laneCount);
-    }
-
-    private int lane(RelationInfo relation, String key) {
-        return Math.floorMod(31 * tableHash(relation) + key.hashCode(), laneCount);
-    }
-
-    private static int tableHash(RelationInfo relation) {
-        return 31 * relation.namespace().hashCode() + relation.name().hashCode();
-    }
-
-    private static boolean anyKey(BitSet columns, int[] keys) {
-        for (int key : keys) {
-            if (columns.get(key)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static String key(String[] values, int[] keys) {
-        if (keys.length == 1) {
-            String value = values[keys[0]];
-            return value == null ? NULL_KEY : value;
-        }
-        StringBuilder key = new StringBuilder(32);
-        for (int i = 0; i < keys.length; i++) {
-            String value = values[keys[i]];
-            key.append(i == 0 ? "" : "\u0000").append(value == null ? NULL_KEY : value);
-        }
-        return key.toString();
-    }
-
-    private static String[] keyOnly(String[] values, int[] keys) {
-        String[] key = new String[values.length];
-        for (int column : keys) {
-            key[column] = values[column];
-        }
-        return key;
-    }
-
-    /**
-     * Every column's value as text ({@code null} for SQL NULL); columns sent as unchanged TOAST
-     * values are set in {@code unchangedOut} (cleared first) and left {@code null}.
-     */
-    private String[] values(TupleData tuple, RelationInfo relation, BitSet unchangedOut) {
-        unchangedOut.clear();
-        String[] values = new String[tuple.columnCount()];
-        for (int i = 0; i < values.length; i++) {
-            byte kind = tuple.kind(i);
-            if (kind == TupleData.TEXT) {
-                values[i] = tuple.text(i);
-            } else if (kind == TupleData.BINARY) {
-                scratch.setLength(0);
-                if (!ExactBinaryTypes.appendText(tuple.buffer(), tuple.valueOffset(i), tuple.valueLength(i),
-                        relation.column(i).typeOid(), scratch)) {
-                    throw new ApplyException(ApplyFailure.UNSUPPORTED_STREAM, "column " + relation.column(i).name()
-                            + " of " + relation.qualifiedName() + " arrived in binary format with type OID "
-                            + Integer.toUnsignedString(relation.column(i).typeOid()) + ", whose binary form walferry"
-                            + " cannot convert exactly (or the bytes are not a value of it): stream this table with"
-                            + " text values");
-                }
-                values[i] = scratch.toString();
-            } else if (kind == TupleData.UNCHANGED_TOAST) {
-                unchangedOut.set(i);
-            }
-        }
-        return values;
     }
 
     /**

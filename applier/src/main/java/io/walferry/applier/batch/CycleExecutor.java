@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * Applies the batches the applier thread hands it, one at a time, while the applier thread gathers
  * the next: each lane applies its share on its own connection and thread, set-wise; when every lane
  * has, they all commit, each with its progress row; when one hit an {@linkplain
- * LaneSession.OrderingFailure ordering failure} (or the batch was exact from the start), every lane
+ * OrderingFailure ordering failure} (or the batch was exact from the start), every lane
  * rolls back and the batch is applied statement by statement in source order on one more connection,
  * which records every lane's progress in the same transaction.
  *
@@ -193,7 +193,7 @@ final class CycleExecutor implements AutoCloseable {
             try {
                 future.get();
             } catch (ExecutionException e) {
-                if (e.getCause() instanceof LaneSession.OrderingFailure) {
+                if (e.getCause() instanceof OrderingFailure) {
                     ordering = ordering == null ? e.getCause() : ordering;
                 } else {
                     other = other == null ? e.getCause() : other;

@@ -4,10 +4,12 @@ import io.walferry.applier.ApplierOptions;
 import io.walferry.applier.ApplyException;
 import io.walferry.applier.ApplyFailure;
 import io.walferry.applier.sql.RelationSqlCache;
+import io.walferry.applier.sql.SetStatements;
 import io.walferry.applier.sql.StatementPlan;
 import io.walferry.decoder.DeleteMessage;
 import io.walferry.decoder.InsertMessage;
 import io.walferry.decoder.Lsn;
+import io.walferry.decoder.PgOutputMessage;
 import io.walferry.decoder.RelationInfo;
 import io.walferry.decoder.TruncateMessage;
 import io.walferry.decoder.TupleData;
@@ -53,6 +55,9 @@ public final class TargetSession implements AutoCloseable {
     private final LongArrayList savepoints = new LongArrayList();
     private final LongHashSet savepointXids = new LongHashSet();
     private PreparedStatement recordProgress;
+    private SetWise setWise;
+    /** True while the set-wise buffer hands changes back to be applied statement by statement. */
+    private boolean replaying;
     private boolean open;
     private boolean dirty;
     private boolean broken;
@@ -114,9 +119,15 @@ public final class TargetSession implements AutoCloseable {
 
     /** Applies an INSERT; it may wait in a batch until the next other statement, savepoint or commit. */
     public void insert(InsertMessage insert) {
+        if (setWise != null && !replaying) {
+            addSetWise(insert, insert.relation(), ChangeOp.INSERT);
+            return;
+        }
         try {
             apply(relations.get(insert.relation(), connection).insertPlan(), null, insert.newTuple());
-            tally.add(metrics.table(insert.relation().qualifiedName()), ChangeOp.INSERT);
+            if (!replaying) {
+                tally.add(metrics.table(insert.relation().qualifiedName()), ChangeOp.INSERT);
+            }
         } catch (SQLException e) {
             throw failed("INSERT into " + insert.relation().qualifiedName(), e);
         } catch (ApplyException e) {
@@ -126,10 +137,16 @@ public final class TargetSession implements AutoCloseable {
 
     /** Applies an UPDATE, which must change exactly one target row. */
     public void update(UpdateMessage update) {
+        if (setWise != null && !replaying) {
+            addSetWise(update, update.relation(), ChangeOp.UPDATE);
+            return;
+        }
         try {
             StatementPlan plan = relations.get(update.relation(), connection).updatePlan(update);
             apply(plan, update.oldTuple(), update.newTuple());
-            tally.add(metrics.table(update.relation().qualifiedName()), ChangeOp.UPDATE);
+            if (!replaying) {
+                tally.add(metrics.table(update.relation().qualifiedName()), ChangeOp.UPDATE);
+            }
         } catch (SQLException e) {
             throw failed("UPDATE of " + update.relation().qualifiedName(), e);
         } catch (ApplyException e) {
@@ -139,9 +156,15 @@ public final class TargetSession implements AutoCloseable {
 
     /** Applies a DELETE, which must remove exactly one target row. */
     public void delete(DeleteMessage delete) {
+        if (setWise != null && !replaying) {
+            addSetWise(delete, delete.relation(), ChangeOp.DELETE);
+            return;
+        }
         try {
             apply(relations.get(delete.relation(), connection).deletePlan(delete), delete.oldTuple(), null);
-            tally.add(metrics.table(delete.relation().qualifiedName()), ChangeOp.DELETE);
+            if (!replaying) {
+                tally.add(metrics.table(delete.relation().qualifiedName()), ChangeOp.DELETE);
+            }
         } catch (SQLException e) {
             throw failed("DELETE from " + delete.relation().qualifiedName(), e);
         } catch (ApplyException e) {
@@ -189,6 +212,87 @@ public final class TargetSession implements AutoCloseable {
         }
     }
 
+    /**
+     * Hands a change to the {@link SetWise} buffer instead of a statement (flushing it first when the
+     * change's relation was described anew, and after when it is full).
+     */
+    private void addSetWise(PgOutputMessage change, RelationInfo relation, ChangeOp op) {
+        try {
+            if (setWise.describedAnew(relation)) {
+                flushSetWise();
+            }
+            open = true;
+            dirty = true;
+            setWise.add(change, relation, relations.get(relation, connection).setStatements());
+            tally.add(metrics.table(relation.qualifiedName()), op);
+            if (setWise.full()) {
+                flushSetWise();
+            }
+        } catch (SQLException e) {
+            throw failed(op + " of " + relation.qualifiedName(), e);
+        } catch (ApplyException e) {
+            throw failed(e);
+        }
+    }
+
+    /** Applies what the {@link SetWise} buffer holds (statement by statement through this session when it must). */
+    private void flushSetWise() throws SQLException {
+        if (setWise == null || setWise.isEmpty()) {
+            return;
+        }
+        batch.execute();
+        replaying = true;
+        try {
+            setWise.flush(connection, this::replay);
+        } finally {
+            replaying = false;
+        }
+        batch.execute();
+    }
+
+    private void replay(PgOutputMessage change) {
+        switch (change.type()) {
+            case INSERT -> insert((InsertMessage) change);
+            case UPDATE -> update((UpdateMessage) change);
+            case DELETE -> delete((DeleteMessage) change);
+            default -> throw new IllegalArgumentException("not a row change: " + change.type());
+        }
+    }
+
+    /**
+     * Applies this session's INSERT, UPDATE and DELETE changes set-wise through {@code buffer} from
+     * now on (the batched mode's streamed transactions): they are gathered there and applied when it
+     * is full, and before anything else this session runs (a TRUNCATE, a savepoint, the commit).
+     */
+    public void applySetWise(SetWise buffer) {
+        this.setWise = buffer;
+    }
+
+    /**
+     * Gathers row changes and applies them set-wise: the batched apply mode's buffer for one session.
+     * Implementations apply what they cannot apply set-wise by handing the changes back, in source
+     * order, to {@code rows}, which applies them statement by statement.
+     */
+    public interface SetWise extends AutoCloseable {
+        /** Whether {@code relation} is a new description of a table the buffer holds changes of. */
+        boolean describedAnew(RelationInfo relation);
+
+        void add(PgOutputMessage change, RelationInfo relation, SetStatements statements);
+
+        boolean full();
+
+        boolean isEmpty();
+
+        /** Applies what the buffer holds through {@code connection}, leaving the transaction open, and empties it. */
+        void flush(Connection connection, java.util.function.Consumer<PgOutputMessage> rows) throws SQLException;
+
+        /** Forgets what the buffer holds (its changes were rolled back). */
+        void clear();
+
+        @Override
+        void close();
+    }
+
     private void apply(StatementPlan plan, TupleData oldTuple, TupleData newTuple) throws SQLException {
         open = true;
         if (batch.plan() != plan) {
@@ -205,7 +309,10 @@ public final class TargetSession implements AutoCloseable {
     /** Sends the changes waiting in the batch, so that their errors surface now. */
     public void flush() {
         try {
+            flushSetWise();
             batch.execute();
+        } catch (SQLException e) {
+            throw failed("applying changes set-wise", e);
         } catch (ApplyException e) {
             throw failed(e);
         }
@@ -232,6 +339,9 @@ public final class TargetSession implements AutoCloseable {
         }
         // Changes still waiting in the batch came after the newest savepoint, so after this one too.
         batch.clear();
+        if (setWise != null) {
+            setWise.clear();
+        }
         String name = savepointName(subXid);
         run("ROLLBACK TO SAVEPOINT " + name + "; RELEASE SAVEPOINT " + name, "rolling back subtransaction " + subXid);
         for (int i = savepoints.size() - 1; i >= index; i--) {
@@ -253,6 +363,7 @@ public final class TargetSession implements AutoCloseable {
     public void commit(long endLsn) {
         long startedNanos = System.nanoTime();
         try {
+            flushSetWise();
             batch.execute();
             if (recordProgress == null) {
                 recordProgress = connection.prepareStatement(ProgressTable.RECORD);
@@ -288,6 +399,7 @@ public final class TargetSession implements AutoCloseable {
 
     private void run(String sql, String what) {
         try {
+            flushSetWise();
             batch.execute();
             open = true;
             try (Statement statement = connection.createStatement()) {
@@ -314,6 +426,9 @@ public final class TargetSession implements AutoCloseable {
 
     private void rollbackQuietly() {
         batch.clear();
+        if (setWise != null) {
+            setWise.clear();
+        }
         try {
             connection.rollback();
         } catch (SQLException e) {
@@ -339,6 +454,9 @@ public final class TargetSession implements AutoCloseable {
     @Override
     public void close() {
         rollback();
+        if (setWise != null) {
+            setWise.close();
+        }
         statements.closeAll();
         try {
             if (recordProgress != null) {
