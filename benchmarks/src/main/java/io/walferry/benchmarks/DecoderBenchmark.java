@@ -41,7 +41,7 @@ import org.openjdk.jmh.annotations.Warmup;
         jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
 public class DecoderBenchmark {
     /** pgoutput version a PostgreSQL 16+ server is asked for; transactions look the same in 1 to 4. */
-    static final int PROTOCOL_VERSION = 4;
+    public static final int PROTOCOL_VERSION = 4;
 
     /** A decoder primed with the stream's relations, and a consumer, for one benchmark thread. */
     public abstract static class Fixture {

@@ -124,12 +124,15 @@ public final class RelationSql {
         if (setStatements == null) {
             String[] names = new String[typeName.length];
             boolean[] key = new boolean[typeName.length];
+            boolean anyKey = false;
             for (int i = 0; i < names.length; i++) {
                 names[i] = shape.column(i).name();
                 key[i] = rowMatch.keyColumn(i);
+                anyKey |= key[i];
             }
+            // Without a key (a whole-row match, or no key column at all), rows are only ever inserted set-wise.
             setStatements = new SetStatements(shape, qualified, dmlTarget, names, typeName, generated, alwaysIdentity,
-                    rowMatch.wholeRow() ? null : key);
+                    rowMatch.wholeRow() || !anyKey ? null : key);
         }
         return setStatements;
     }
