@@ -159,8 +159,8 @@ public final class TransactionalApplier implements ApplyHandler {
         java.util.SortedMap<Integer, ProgressTable.Progress> lanes = main.adoptLanes(LANE, LANE);
         if (lanes != null) {
             throw new ApplyException(ApplyFailure.TARGET_NOT_READY, "pipeline \"" + pipelineName + "\" was applied in"
-                    + " batched mode with " + lanes.size() + " lanes, which stopped at different places (" + lanes
-                    + "), so the transactional mode cannot tell what is applied: run it again with --apply-mode batched"
+                    + " batched mode with " + lanes.size() + " lanes, which stopped at different places (end LSNs "
+                    + lanes.values().stream().map(lane -> Lsn.format(lane.endLsn())).toList() + "), so the transactional mode cannot tell what is applied: run it again with --apply-mode batched"
                     + " --apply-lanes " + lanes.size() + " until it has applied a batch (the lanes are then level), then"
                     + " switch");
         }

@@ -31,18 +31,13 @@ import org.slf4j.LoggerFactory;
  * The batched applier's work on the applier thread: decodes each message, gathers whole ordinary
  * transactions into the current {@link Cycle} (routing each row change to its lane by table and key,
  * and coalescing it), hands full batches to the {@link CycleExecutor}, and passes streamed
- * transactions to the {@link StreamedApply} after committing the batches before them.
- *
- * <p>Routing: a keyed table's change goes to lane {@code floorMod(31 * hash(schema, table) +
- * hash(key text), lanes)}, where the key text joins the key columns' text values (binary values are
- * turned into text first, so a stream in either format routes alike); a table without a key goes to
- * one lane by its name. An update that changes the key has an old lane and a new lane.
+ * transactions to the {@link StreamedApply} after committing the batches before them. Routing and
+ * coalescing are the {@link Coalescer}'s.
  */
 public final class BatchRouter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BatchRouter.class);
     private static final String STATE_SCHEMA = "walferry";
 
-    private final ConnectionSpec target;
     private final TargetConnector connector;
     private final String pipelineName;
     private final BatchOptions options;
@@ -70,7 +65,6 @@ public final class BatchRouter implements AutoCloseable {
 
     public BatchRouter(ConnectionSpec target, String pipelineName, BatchOptions options,
                        Map<String, Long> tableSnapshots, Function<ProgressTable, StreamedApply> streamedFactory) {
-        this.target = target;
         this.connector = new TargetConnector(target, pipelineName);
         this.pipelineName = pipelineName;
         this.options = options;
