@@ -17,9 +17,14 @@ public record BatchOptions(int lanes, int batchRows, long batchBytes, long flush
         return Math.max(2, Math.min(8, Runtime.getRuntime().availableProcessors()));
     }
 
-    /** {@link #defaultLanes()} lanes, batches of 20,000 rows or 32 MiB, flushed after 200 ms. */
+    /**
+     * {@link #defaultLanes()} lanes, batches of 20,000 rows or 32 MiB, flushed after 200 ms; for
+     * experiments, the system properties {@code walferry.batch.rows}, {@code walferry.batch.bytes}
+     * and {@code walferry.batch.flush-ms} change the last three.
+     */
     public static BatchOptions defaults() {
-        return new BatchOptions(defaultLanes(), 20_000, 32L << 20, 200);
+        return new BatchOptions(defaultLanes(), Integer.getInteger("walferry.batch.rows", 20_000),
+                Long.getLong("walferry.batch.bytes", 32L << 20), Long.getLong("walferry.batch.flush-ms", 200));
     }
 
     public BatchOptions {
