@@ -63,8 +63,10 @@ import picocli.CommandLine.Spec;
                 + " included) until everything up to the source's WAL insert position at the workload's end is durable"
                 + " on the target. --compare-native then puts the target's tables back as they started and drains the"
                 + " same WAL with a subscription (binary = true, streaming = on, copy_data = false) whose slot was"
-                + " created before the workload, timed from ALTER SUBSCRIPTION ENABLE until its slot's"
-                + " confirmed_flush_lsn reaches that position, and prints the ratio walferry / native."},
+                + " created before the workload, timed from the start of its apply worker (after ALTER SUBSCRIPTION"
+                + " ENABLE; PostgreSQL's launcher may hold a worker back for wal_retrieve_retry_interval, which is"
+                + " reported apart) until its slot's confirmed_flush_lsn reaches that position, and prints the"
+                + " ratio walferry / native."},
         footer = {"", "Exit codes: 0 measured (or stopped with Ctrl-C), 1 internal error, 2 usage, 3 cannot connect,"
                 + " 4 the source is not ready or already holds an object of the bench, 5 protocol error, 6 the target"
                 + " refused a change, already holds an object of the bench, or differs from the source afterwards."})

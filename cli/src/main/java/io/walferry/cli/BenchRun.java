@@ -81,7 +81,8 @@ final class BenchRun {
 
     /** What was measured, before the report adds what was removed. */
     private record Measured(BenchWorkload.Counts written, long startLsn, long endLsn, BenchReport.Drain walferry,
-                            LagSampler.Stats lag, double caughtUpSeconds, BenchReport.Drain nativeDrain) {
+                            LagSampler.Stats lag, double caughtUpSeconds, BenchReport.Drain nativeDrain,
+                            double nativeLaunchSeconds) {
     }
 
     /** A walferry run up to a target LSN: how long it took, and its own counts. */
@@ -143,7 +144,8 @@ final class BenchRun {
         return new BenchReport(settings.workload(), settings.accounts(), settings.clients(), settings.backlog(),
                 settings.ratePerSecond(), settings.applyMode(), settings.applyLanes(), sourceServer, targetServer,
                 measured.written(), measured.startLsn(), measured.endLsn(), measured.walferry(), measured.lag(),
-                measured.caughtUpSeconds(), measured.nativeDrain(), List.copyOf(objects.removed()),
+                measured.caughtUpSeconds(), measured.nativeDrain(), measured.nativeLaunchSeconds(),
+                List.copyOf(objects.removed()),
                 List.copyOf(objects.leftBehind()));
     }
 
@@ -257,18 +259,20 @@ final class BenchRun {
         Streamed streamed = new Streamed((reached - started) / 1e9, result.transactionsApplied(), drain.changesApplied());
         LOG.info("walferry drained the backlog in {} s; comparing both servers", seconds(streamed.seconds()));
         BenchReport.Drain walferry = drain(streamed, sameRows(sourceSql, targetSql, "walferry"));
-        BenchReport.Drain nativeDrain = null;
-        if (settings.compareNative()) {
-            nativeDrain = drainNative(sourceSql, targetSql, endLsn, written);
-            if (nativeDrain == null) {
-                return null;
-            }
+        if (!settings.compareNative()) {
+            return new Measured(written, startLsn, endLsn, walferry, null, Double.NaN, null, Double.NaN);
         }
-        return new Measured(written, startLsn, endLsn, walferry, null, Double.NaN, nativeDrain);
+        NativeSubscription.Drained drained = drainNative(sourceSql, targetSql, endLsn);
+        if (drained == null) {
+            return null;
+        }
+        BenchReport.Drain nativeDrain = new BenchReport.Drain(drained.seconds(), written.transactions(), written.rows(),
+                sameRows(sourceSql, targetSql, "the native subscription"));
+        return new Measured(written, startLsn, endLsn, walferry, null, Double.NaN, nativeDrain, drained.launchSeconds());
     }
 
-    private BenchReport.Drain drainNative(Connection sourceSql, Connection targetSql, long endLsn,
-                                          BenchWorkload.Counts written) throws Exception {
+    private NativeSubscription.Drained drainNative(Connection sourceSql, Connection targetSql, long endLsn)
+            throws Exception {
         LOG.info("putting the target's tables back as they started; draining the same backlog with subscription {}",
                 subscription.name());
         try {
@@ -277,18 +281,18 @@ final class BenchRun {
         } catch (SQLException e) {
             throw TargetFailures.failed(e, "resetting the bench's tables on the target " + targetSpec.describe());
         }
-        double seconds;
+        NativeSubscription.Drained drained;
         try {
-            seconds = subscription.drain(sourceSql, targetSql, endLsn, () -> stopRequested);
+            drained = subscription.drain(sourceSql, targetSql, endLsn, () -> stopRequested);
         } catch (SQLException e) {
             throw TargetFailures.failed(e, "draining the backlog with subscription " + subscription.name());
         }
-        if (seconds < 0) {
+        if (drained == null) {
             return null;
         }
-        LOG.info("the subscription drained the backlog in {} s; comparing both servers", seconds(seconds));
-        return new BenchReport.Drain(seconds, written.transactions(), written.rows(),
-                sameRows(sourceSql, targetSql, "the native subscription"));
+        LOG.info("the subscription's apply worker started {} s after ENABLE and drained the backlog in {} s;"
+                + " comparing both servers", seconds(drained.launchSeconds()), seconds(drained.seconds()));
+        return drained;
     }
 
     private Measured live(Connection sourceSql, Connection targetSql, LoadHandoff.Handoff handoff,
@@ -341,7 +345,7 @@ final class BenchRun {
         LOG.info("walferry caught up {} s after the workload stopped; comparing both servers",
                 seconds((reached - ended) / 1e9));
         return new Measured(written, startLsn, endLsn, drain(streamed, sameRows(sourceSql, targetSql, "walferry")),
-                lag, (reached - ended) / 1e9, null);
+                lag, (reached - ended) / 1e9, null, Double.NaN);
     }
 
     private BenchWorkload.Counts write(List<Connection> clients, long transactions, long durationNanos, double rate)

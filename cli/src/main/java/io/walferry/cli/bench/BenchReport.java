@@ -31,13 +31,16 @@ import java.util.Locale;
  * @param lag             lag samples (live only, else null)
  * @param caughtUpSeconds live: from the workload's end until walferry had applied all of it; else NaN
  * @param nativeDrain     the native subscription's drain ({@code --compare-native}), else null
+ * @param nativeLaunchSeconds from ALTER SUBSCRIPTION ... ENABLE until its apply worker ran (not in its
+ *                        drain time, see {@link NativeSubscription.Drained}); NaN without one
  * @param removed         what the bench removed at its end
  * @param leftBehind      what it could not remove, with how to
  */
 public record BenchReport(Workload workload, long accounts, int clients, boolean backlog, double ratePerSecond,
                           String applyMode, int applyLanes, String sourceServer, String targetServer,
                           BenchWorkload.Counts written, long startLsn, long endLsn, Drain walferry,
-                          LagSampler.Stats lag, double caughtUpSeconds, Drain nativeDrain, List<String> removed,
+                          LagSampler.Stats lag, double caughtUpSeconds, Drain nativeDrain, double nativeLaunchSeconds,
+                          List<String> removed,
                           List<String> leftBehind) {
     private static final JsonFactory JSON = JsonFactory.builder().disable(StreamWriteFeature.AUTO_CLOSE_TARGET).build();
 
@@ -109,6 +112,8 @@ public record BenchReport(Workload workload, long accounts, int clients, boolean
         out.println();
         if (nativeDrain != null) {
             out.printf(Locale.ROOT, "  walferry / native   %.2f (drain time; below 1: walferry was faster)%n", ratio());
+            out.printf(Locale.ROOT, "  native worker       started %.3f s after ALTER SUBSCRIPTION ENABLE (not in its drain"
+                    + " time)%n", nativeLaunchSeconds);
         }
         if (!leftBehind.isEmpty()) {
             out.println("  LEFT BEHIND         " + String.join("; ", leftBehind));
@@ -166,7 +171,7 @@ public record BenchReport(Workload workload, long accounts, int clients, boolean
             json.writeNumberField("wal_bytes", endLsn - startLsn);
             json.writeEndObject();
             json.writeFieldName("walferry");
-            drain(json, walferry);
+            drain(json, walferry, Double.NaN);
             if (lag != null) {
                 json.writeObjectFieldStart("lag");
                 json.writeNumberField("samples", lag.samples());
@@ -181,7 +186,7 @@ public record BenchReport(Workload workload, long accounts, int clients, boolean
             }
             json.writeFieldName("native");
             if (nativeDrain != null) {
-                drain(json, nativeDrain);
+                drain(json, nativeDrain, nativeLaunchSeconds);
                 json.writeNumberField("ratio_walferry_to_native", ratio());
             } else {
                 json.writeNull();
@@ -205,7 +210,7 @@ public record BenchReport(Workload workload, long accounts, int clients, boolean
         out.flush();
     }
 
-    private static void drain(JsonGenerator json, Drain drain) throws IOException {
+    private static void drain(JsonGenerator json, Drain drain, double launchSeconds) throws IOException {
         json.writeStartObject();
         json.writeNumberField("seconds", drain.seconds());
         json.writeNumberField("transactions", drain.transactions());
@@ -213,6 +218,9 @@ public record BenchReport(Workload workload, long accounts, int clients, boolean
         json.writeNumberField("transactions_per_second", drain.transactionsPerSecond());
         json.writeNumberField("rows_per_second", drain.rowsPerSecond());
         json.writeBooleanField("target_equals_source", drain.targetEqualsSource());
+        if (!Double.isNaN(launchSeconds)) {
+            json.writeNumberField("worker_launch_seconds", launchSeconds);
+        }
         json.writeEndObject();
     }
 }

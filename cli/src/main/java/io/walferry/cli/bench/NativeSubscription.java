@@ -13,8 +13,9 @@ import java.util.function.BooleanSupplier;
  * PostgreSQL's own logical replication, for {@code walferry bench --compare-native}: a publication of
  * the bench's tables on the source and a subscription on the target ({@code binary = true,
  * streaming = on, copy_data = false}), created disabled, with its slot, before the workload writes,
- * so that it sees the same WAL as walferry; enabled to drain the backlog, timed until its slot's
- * {@code confirmed_flush_lsn} reaches the end of the workload; removed at the end.
+ * so that it sees the same WAL as walferry; enabled to drain the backlog, timed from the start of
+ * its apply worker until its slot's {@code confirmed_flush_lsn} reaches the end of the workload;
+ * removed at the end.
  *
  * <p>The subscription's slot, publication and the subscription itself all take one name,
  * {@code walferry_<pipeline>_native}. Stateless apart from that name; the caller's connections, on
@@ -98,18 +99,36 @@ public final class NativeSubscription {
     }
 
     /**
-     * Enables the subscription and waits until its slot has confirmed {@code endLsn}: every change up
-     * to it is applied and flushed on the target. Returns the seconds from the ENABLE until then.
+     * How the subscription drained.
      *
-     * @param stopRequested polled while waiting; when it says so, returns -1
+     * @param launchSeconds from ALTER SUBSCRIPTION ... ENABLE until its apply worker ran: PostgreSQL's
+     *                      launcher starts at most one worker per {@code wal_retrieve_retry_interval}
+     *                      (5 s by default; per server up to PostgreSQL 15, per subscription since 16),
+     *                      so this depends on what ran before, not on the drain
+     * @param seconds       from the apply worker's start until its slot confirmed the end LSN
+     */
+    public record Drained(double launchSeconds, double seconds) {
+    }
+
+    /**
+     * Enables the subscription and waits until its slot has confirmed {@code endLsn}: every change up
+     * to it is applied and flushed on the target. Timed from the moment its apply worker shows in
+     * {@code pg_stat_subscription} (polled every millisecond), so that the launcher's hold-back does
+     * not count; the slot is polled every {@value #POLL_MS} ms.
+     *
+     * @param stopRequested polled while waiting; when it says so, returns null
      * @throws IllegalStateException when the slot stops moving for a minute (the subscription's
      *                               worker failed: the target's log says why)
      */
-    public double drain(Connection source, Connection target, long endLsn, BooleanSupplier stopRequested)
+    public Drained drain(Connection source, Connection target, long endLsn, BooleanSupplier stopRequested)
             throws SQLException, InterruptedException {
-        long started = System.nanoTime();
+        long enabled = System.nanoTime();
         try (Statement statement = target.createStatement()) {
             statement.execute("ALTER SUBSCRIPTION " + name + " ENABLE");
+        }
+        long started = awaitWorker(target, stopRequested);
+        if (started < 0) {
+            return null;
         }
         long lastMoved = System.nanoTime();
         long lastConfirmed = 0;
@@ -125,7 +144,7 @@ public final class NativeSubscription {
                 }
                 long now = System.nanoTime();
                 if (Lsn.compare(confirmed, endLsn) >= 0) {
-                    return (now - started) / 1e9;
+                    return new Drained((started - enabled) / 1e9, (now - started) / 1e9);
                 }
                 if (confirmed != lastConfirmed) {
                     lastConfirmed = confirmed;
@@ -136,9 +155,34 @@ public final class NativeSubscription {
                             + Lsn.format(endLsn) + ": its apply worker probably failed; the target's server log says why");
                 }
                 if (stopRequested.getAsBoolean()) {
-                    return -1;
+                    return null;
                 }
                 Thread.sleep(POLL_MS);
+            }
+        }
+    }
+
+    /** {@link System#nanoTime()} when the subscription's apply worker runs, -1 on a stop request. */
+    private long awaitWorker(Connection target, BooleanSupplier stopRequested) throws SQLException, InterruptedException {
+        long deadline = System.nanoTime() + STALL_MS * 1_000_000L;
+        try (PreparedStatement query = target.prepareStatement("SELECT 1 FROM pg_catalog.pg_stat_subscription"
+                + " WHERE subname = ? AND relid IS NULL AND pid IS NOT NULL")) {
+            query.setString(1, name);
+            while (true) {
+                try (ResultSet row = query.executeQuery()) {
+                    if (row.next()) {
+                        return System.nanoTime();
+                    }
+                }
+                if (stopRequested.getAsBoolean()) {
+                    return -1;
+                }
+                if (System.nanoTime() - deadline > 0) {
+                    throw new IllegalStateException("the apply worker of subscription " + name + " did not start"
+                            + " within " + STALL_MS / 1000 + " s of ALTER SUBSCRIPTION ... ENABLE: check"
+                            + " max_logical_replication_workers and max_worker_processes on the target, and its log");
+                }
+                Thread.sleep(1);
             }
         }
     }
