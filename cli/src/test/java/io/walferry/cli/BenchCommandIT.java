@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.walferry.testkit.TestPostgres;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -110,6 +111,30 @@ class BenchCommandIT {
             assertThat(lag.get("caught_up_seconds").asDouble()).isNotNegative();
             assertThat(report.get("native").isNull()).isTrue();
             assertThat(report.get("left_behind")).isEmpty();
+            assertThat(leftovers(pair)).isEmpty();
+        }
+    }
+
+    @Test
+    void shouldRemoveEverythingWhenStoppedBySigterm() throws Exception {
+        try (ReplicaPair pair = new ReplicaPair(TestPostgres.pair(17, 17), "bench_stop", "it_bench_stop");
+             WalferryProcess running = WalferryProcess.start(List.of(), bench(pair, "--duration", "120s", "--rate",
+                     "50", "--accounts", "1000", "--apply-mode", "transactional"))) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (pair.target.count("SELECT count(*) FROM pg_namespace WHERE nspname = 'walferry_bench'") == 0
+                    || pair.target.count("SELECT count(*) FROM pg_namespace WHERE nspname = 'walferry'") == 0
+                    || pair.source.count("SELECT count(*) FROM pg_replication_slots WHERE slot_name ="
+                            + " 'walferry_it_bench_stop' AND active") == 0
+                    || pair.source.count("SELECT count(*) FROM pg_namespace WHERE nspname = 'walferry_bench'") == 0
+                    || pair.source.count("SELECT count(*) FROM walferry_bench.history") < 10) {
+                assertThat(System.nanoTime()).as(running.stderr()).isLessThan(deadline);
+                Thread.sleep(50); // the bench's progress has no event to wait on from here
+            }
+
+            int exit = running.terminate(Duration.ofSeconds(60));
+
+            assertThat(exit).as(running.stderr()).isZero();
+            assertThat(running.stderr()).contains("removing what the bench created");
             assertThat(leftovers(pair)).isEmpty();
         }
     }
