@@ -8,8 +8,6 @@ import io.walferry.cli.bench.NativeSubscription;
 import io.walferry.cli.bench.Workload;
 import io.walferry.decoder.Lsn;
 import io.walferry.engine.load.TargetFailures;
-import io.walferry.engine.metrics.PipelineMetrics;
-import io.walferry.engine.metrics.PipelinePhase;
 import io.walferry.engine.pipeline.PipelineConfig;
 import io.walferry.engine.pipeline.PipelineResult;
 import io.walferry.engine.pipeline.WalInsertPosition;
@@ -23,9 +21,6 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
-import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * slot (a first {@code replicate --schema existing --no-copy-data --exit-when-caught-up} run: the
  * same {@link LoadHandoff} and {@link PipelineRunner} as {@code replicate}), and then either
  * <ul>
- *   <li>live: streams with a {@link PipelineRunner} while the {@link BenchWorkload} writes, with a
+ *   <li>live: streams ({@link BenchPipeline}) while the {@link BenchWorkload} writes, with a
  *       {@link LagSampler}, until walferry has applied everything the workload wrote; or</li>
  *   <li>backlog: writes the workload with replication stopped, and drains it with
  *       {@code --exit-when-caught-up}, then (with {@code --compare-native}) with a
@@ -44,16 +39,14 @@ import org.slf4j.LoggerFactory;
  * compares both servers after each drain, and removes what it created ({@link BenchObjects}), also
  * after a failure or a stop request.
  *
- * <p>Threads: {@link #run} on the command's thread, which also watches the applied position; the
- * pipeline on {@code walferry-bench-pipeline}; the workload's clients and the lag sampler on threads
+ * <p>Threads: {@link #run} on the command's thread, which also waits for the applied position; the
+ * pipeline on its own ({@link BenchPipeline}); the workload's clients and the lag sampler on threads
  * of their own. {@link #requestStop()} from any thread (the signal handler).
  */
 final class BenchRun {
     private static final Logger LOG = LoggerFactory.getLogger(BenchRun.class);
     /** One lag sample every this many milliseconds. */
     static final long LAG_SAMPLE_INTERVAL_MS = 10;
-    /** How often the command's thread checks walferry's applied position against a target LSN. */
-    private static final long POLL_NANOS = 1_000_000L;
     private static final long PIPELINE_STOP_WAIT_MS = 60_000;
 
     /**
@@ -97,8 +90,7 @@ final class BenchRun {
     private final BenchObjects objects;
     private final BenchWorkload workload;
     private volatile boolean stopRequested;
-    private volatile PipelineRunner runner;
-    private Thread pipelineThread;
+    private volatile BenchPipeline pipeline;
 
     BenchRun(Settings settings, PipelineConfig config, ConnectionSpec sourceSpec, ConnectionSpec targetSpec,
              NativeSubscription subscription, BenchObjects objects) {
@@ -114,11 +106,7 @@ final class BenchRun {
     /** Stops the workload and the pipeline; {@link #run} then cleans up and returns null. Returns at once. */
     void requestStop() {
         stopRequested = true;
-        workload.requestStop();
-        PipelineRunner current = runner;
-        if (current != null) {
-            current.requestStop();
-        }
+        requestStopOfParts();
     }
 
     /**
@@ -134,7 +122,10 @@ final class BenchRun {
             measured = measure(sourceSql, targetSql);
         } finally {
             requestStopOfParts();
-            awaitPipelineThread();
+            BenchPipeline last = pipeline;
+            if (last != null) {
+                last.awaitThread(PIPELINE_STOP_WAIT_MS); // it must let go of its slot before the slot is dropped
+            }
             LOG.info("removing what the bench created");
             objects.removeAll(settings.keepTables());
         }
@@ -208,8 +199,7 @@ final class BenchRun {
             throw TargetFailures.failed(e, "looking for schema walferry on the target " + targetSpec.describe());
         }
         LoadHandoff.Handoff handoff = new LoadHandoff(config, targetSpec, "existing", null).run(null);
-        PipelineRunner first = new PipelineRunner(config.withExitWhenCaughtUp(true), targetSpec, handoff);
-        finish(start(first));
+        start(config.withExitWhenCaughtUp(true), handoff).finish();
         return handoff;
     }
 
@@ -246,13 +236,10 @@ final class BenchRun {
         }
         LOG.info("backlog: {} transactions, {} rows, {} bytes of WAL up to {}; draining it with walferry",
                 written.transactions(), written.rows(), endLsn - startLsn, Lsn.format(endLsn));
-        PipelineMetrics metrics = PipelineMetrics.unpublished(config.pipelineName());
-        PipelineRunner drain = new PipelineRunner(config.withExitWhenCaughtUp(true).withMetrics(metrics), targetSpec,
-                handoff);
         long started = System.nanoTime();
-        FutureTask<PipelineResult> task = start(drain);
-        long reached = awaitApplied(drain, metrics, endLsn, task);
-        PipelineResult result = finish(task);
+        BenchPipeline drain = start(config.withExitWhenCaughtUp(true), handoff);
+        long reached = drain.awaitApplied(endLsn, () -> stopRequested);
+        PipelineResult result = drain.finish();
         if (reached < 0) {
             return null;
         }
@@ -298,15 +285,13 @@ final class BenchRun {
     private Measured live(Connection sourceSql, Connection targetSql, LoadHandoff.Handoff handoff,
                           WalInsertPosition position, List<Connection> clients, SourceConnector connector)
             throws Exception {
-        PipelineMetrics metrics = PipelineMetrics.unpublished(config.pipelineName());
-        PipelineRunner live = new PipelineRunner(config.withMetrics(metrics), targetSpec, handoff);
-        FutureTask<PipelineResult> task = start(live);
-        while (metrics.status().phase() != PipelinePhase.STREAMING && !task.isDone() && !stopRequested) {
+        BenchPipeline live = start(config, handoff);
+        while (!live.isStreaming() && !live.isDone() && !stopRequested) {
             Thread.sleep(5); // the pipeline's start has no event to wait on
         }
-        if (task.isDone() || stopRequested) {
+        if (live.isDone() || stopRequested) {
             live.requestStop();
-            finish(task);
+            live.finish();
             return null;
         }
         LOG.info("walferry streams; writing {} transactions for {} s", settings.workload().label(),
@@ -318,8 +303,7 @@ final class BenchRun {
         long started;
         long ended;
         LagSampler.Stats lag;
-        try (LagSampler sampler = new LagSampler(connector.openSql(),
-                () -> Lsn.max(live.durableLsn(), metrics.confirmedLsn()), LAG_SAMPLE_INTERVAL_MS)) {
+        try (LagSampler sampler = new LagSampler(connector.openSql(), live::appliedLsn, LAG_SAMPLE_INTERVAL_MS)) {
             started = System.nanoTime();
             written = write(clients, 0, settings.durationNanos(), settings.ratePerSecond());
             ended = System.nanoTime();
@@ -327,7 +311,7 @@ final class BenchRun {
             sampler.stopSampling();
             LOG.info("workload done: {} transactions, {} rows; waiting until walferry has applied up to {}",
                     written.transactions(), written.rows(), Lsn.format(endLsn));
-            reached = awaitApplied(live, metrics, endLsn, task);
+            reached = live.awaitApplied(endLsn, () -> stopRequested);
             if (reached >= 0 && !sampler.awaitResolved(PIPELINE_STOP_WAIT_MS)) {
                 throw new IllegalStateException("lag samples still unresolved after walferry applied up to "
                         + Lsn.format(endLsn));
@@ -337,7 +321,7 @@ final class BenchRun {
             throw SourceErrors.failed(e, "sampling the WAL position of the source", null);
         }
         live.requestStop();
-        PipelineResult result = finish(task);
+        PipelineResult result = live.finish();
         if (reached < 0) {
             return null;
         }
@@ -366,55 +350,21 @@ final class BenchRun {
         return new BenchReport.Drain(streamed.seconds(), streamed.transactions(), streamed.rows(), equal);
     }
 
-    /**
-     * Waits until walferry's applied position (the applier's durable LSN, or the position confirmed to
-     * the slot when that is further) reaches {@code lsn}; returns {@link System#nanoTime()} then, or
-     * -1 when the pipeline ended first (failed, or stopped on request).
-     */
-    private long awaitApplied(PipelineRunner pipeline, PipelineMetrics metrics, long lsn, FutureTask<?> task) {
-        while (true) {
-            if (Lsn.compare(Lsn.max(pipeline.durableLsn(), metrics.confirmedLsn()), lsn) >= 0) {
-                return System.nanoTime();
-            }
-            if (task.isDone() || stopRequested) {
-                return -1;
-            }
-            LockSupport.parkNanos(POLL_NANOS);
-        }
-    }
-
-    private FutureTask<PipelineResult> start(PipelineRunner next) {
-        runner = next;
+    /** Starts a pipeline run; a stop asked for meanwhile reaches it too. */
+    private BenchPipeline start(PipelineConfig runConfig, LoadHandoff.Handoff handoff) {
+        BenchPipeline next = BenchPipeline.start(runConfig, targetSpec, handoff);
+        pipeline = next;
         if (stopRequested) {
             next.requestStop();
         }
-        FutureTask<PipelineResult> task = new FutureTask<>(next::run);
-        pipelineThread = new Thread(task, "walferry-bench-pipeline");
-        pipelineThread.start();
-        return task;
-    }
-
-    /** The pipeline's result, once its thread is done, or what it threw. */
-    private static PipelineResult finish(FutureTask<PipelineResult> task) throws Exception {
-        try {
-            return task.get();
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof Exception cause ? cause : e;
-        }
+        return next;
     }
 
     private void requestStopOfParts() {
         workload.requestStop();
-        PipelineRunner current = runner;
+        BenchPipeline current = pipeline;
         if (current != null) {
             current.requestStop();
-        }
-    }
-
-    /** After a failure, the pipeline must have let go of its slot before the slot can be dropped. */
-    private void awaitPipelineThread() throws InterruptedException {
-        if (pipelineThread != null) {
-            pipelineThread.join(PIPELINE_STOP_WAIT_MS);
         }
     }
 

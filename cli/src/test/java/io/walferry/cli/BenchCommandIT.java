@@ -156,6 +156,20 @@ class BenchCommandIT {
     }
 
     @Test
+    void shouldRefuseAPipelineOfItsNameThatExistsAndTouchNothing() throws Exception {
+        try (ReplicaPair pair = new ReplicaPair(TestPostgres.pair(17, 17), "bench_taken", "it_bench_taken")) {
+            pair.source.execute("SELECT pg_create_logical_replication_slot('walferry_it_bench_taken', 'pgoutput')");
+
+            CommandRun run = CommandRun.run(bench(pair, "--transactions", "10", "--accounts", "100"));
+
+            assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCodes.SOURCE_NOT_READY);
+            assertThat(run.stderr()).contains("replication slot or publication walferry_it_bench_taken exists on the"
+                    + " source").contains("walferry cleanup --source ... --target ... --pipeline it_bench_taken --yes");
+            assertThat(leftovers(pair)).containsExactly("slots on the source");
+        }
+    }
+
+    @Test
     void shouldRefuseOptionsThatDoNotGoTogether() {
         String[] base = {"bench", "--source", "postgresql://nobody@127.0.0.1:1/none", "--target",
             "postgresql://nobody@127.0.0.1:1/none"};
