@@ -1,6 +1,8 @@
 package io.walferry.cli.bench;
 
 import io.walferry.decoder.Lsn;
+import io.walferry.engine.EngineException;
+import io.walferry.engine.Failure;
 import io.walferry.engine.source.ConnectionSpec;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -117,8 +119,9 @@ public final class NativeSubscription {
      * not count; the slot is polled every {@value #POLL_MS} ms.
      *
      * @param stopRequested polled while waiting; when it says so, returns null
-     * @throws IllegalStateException when the slot stops moving for a minute (the subscription's
-     *                               worker failed: the target's log says why)
+     * @throws EngineException ({@link Failure#TARGET_NOT_READY}) when the worker does not start, or
+     *                         the slot stops moving, for a minute (the worker failed: the target's
+     *                         log says why)
      */
     public Drained drain(Connection source, Connection target, long endLsn, BooleanSupplier stopRequested)
             throws SQLException, InterruptedException {
@@ -150,7 +153,7 @@ public final class NativeSubscription {
                     lastConfirmed = confirmed;
                     lastMoved = now;
                 } else if (now - lastMoved > STALL_MS * 1_000_000L) {
-                    throw new IllegalStateException("the subscription " + name + " on the target has not advanced its"
+                    throw new EngineException(Failure.TARGET_NOT_READY, "the subscription " + name + " on the target has not advanced its"
                             + " slot for " + STALL_MS / 1000 + " s, at " + Lsn.format(confirmed) + " of "
                             + Lsn.format(endLsn) + ": its apply worker probably failed; the target's server log says why");
                 }
@@ -178,7 +181,7 @@ public final class NativeSubscription {
                     return -1;
                 }
                 if (System.nanoTime() - deadline > 0) {
-                    throw new IllegalStateException("the apply worker of subscription " + name + " did not start"
+                    throw new EngineException(Failure.TARGET_NOT_READY, "the apply worker of subscription " + name + " did not start"
                             + " within " + STALL_MS / 1000 + " s of ALTER SUBSCRIPTION ... ENABLE: check"
                             + " max_logical_replication_workers and max_worker_processes on the target, and its log");
                 }
