@@ -165,8 +165,11 @@ final class CleanupCommand implements Callable<Integer> {
         }
     }
 
-    /** Drops schema walferry when none of its tables holds a row any more (no other pipeline's state). */
-    private static boolean dropSchemaWhenUnused(Connection target) throws SQLException {
+    /**
+     * Drops schema walferry when none of its tables holds a row any more (no other pipeline's state);
+     * also used by {@code bench}, which removes its pipeline as this command does.
+     */
+    static boolean dropSchemaWhenUnused(Connection target) throws SQLException {
         List<String> tables = new ArrayList<>();
         try (Statement statement = target.createStatement();
              ResultSet rows = statement.executeQuery("SELECT c.relname, c.relkind FROM pg_catalog.pg_class c"

@@ -1,6 +1,5 @@
 package io.walferry.cli;
 
-import ch.qos.logback.classic.Level;
 import io.walferry.cli.demo.DemoServer;
 import io.walferry.cli.demo.ShopWorkload;
 import io.walferry.cli.demo.StreamMonitor;
@@ -23,7 +22,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.function.LongSupplier;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -94,7 +92,9 @@ final class DemoCommand implements Callable<Integer> {
         out = spec.commandLine().getOut();
         startNanos = System.nanoTime();
         StopSignals.install(stops::request);
-        Runnable restoreLogs = common.verbose ? () -> { } : quietLogs();
+        // walferry's INFO lines would drown the demo's own; the load's progress line stays.
+        Runnable restoreLogs = common.verbose ? () -> { }
+                : CommonOptions.quietLogs("io.walferry.engine.load.LoadProgress");
         try {
             return demo();
         } finally {
@@ -120,26 +120,6 @@ final class DemoCommand implements Callable<Integer> {
             return ExitCodes.OK;
         }
         return summarize(migration, removed);
-    }
-
-    /**
-     * walferry's INFO lines would drown the demo's own: lowers them to WARN, except the load's
-     * progress line; returns what puts the levels back (tests run several commands in one JVM).
-     */
-    private static Runnable quietLogs() {
-        if (!(LoggerFactory.getLogger("io.walferry") instanceof ch.qos.logback.classic.Logger walferry)
-                || !(LoggerFactory.getLogger("io.walferry.engine.load.LoadProgress")
-                        instanceof ch.qos.logback.classic.Logger loadProgress)) {
-            return () -> { };
-        }
-        Level walferryLevel = walferry.getLevel();
-        Level loadProgressLevel = loadProgress.getLevel();
-        walferry.setLevel(Level.WARN);
-        loadProgress.setLevel(Level.INFO);
-        return () -> {
-            walferry.setLevel(walferryLevel);
-            loadProgress.setLevel(loadProgressLevel);
-        };
     }
 
     /**

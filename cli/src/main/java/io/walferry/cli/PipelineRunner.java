@@ -15,12 +15,12 @@ import org.slf4j.LoggerFactory;
  * Streams after a {@link LoadHandoff}: runs a {@link ReplicationPipeline} applying in an
  * {@link ApplyMode}, and after a failure of the target that heals (connection lost,
  * restart, deadlock) runs it again with backoff; the target's recorded progress and the source's
- * slot make the restart exact. {@code replicate} and {@code demo} both stream through it, so the
- * demo shows the path a real move takes.
+ * slot make the restart exact. {@code replicate}, {@code demo} and {@code bench} all stream through
+ * it, so the demo and the benchmark show the path a real move takes.
  *
  * <p>{@link #run()} runs on the calling thread (the pipeline's reader); {@link #requestStop()},
- * {@link #stopAndAwait(Duration)} and {@link #changesApplied()} may be called from any thread,
- * signal handlers and shutdown hooks included.
+ * {@link #stopAndAwait(Duration)}, {@link #changesApplied()} and {@link #durableLsn()} may be called
+ * from any thread, signal handlers and shutdown hooks included.
  */
 final class PipelineRunner {
     private static final Logger LOG = LoggerFactory.getLogger(PipelineRunner.class);
@@ -90,6 +90,12 @@ final class PipelineRunner {
     long changesApplied() {
         ReplicationPipeline pipeline = current;
         return earlierRunsChanges + (pipeline == null ? 0 : pipeline.changesApplied());
+    }
+
+    /** The current run's durable LSN ({@link ReplicationPipeline#durableLsn()}), 0 before a run; from any thread. */
+    long durableLsn() {
+        ReplicationPipeline pipeline = current;
+        return pipeline == null ? 0 : pipeline.durableLsn();
     }
 
     /** Asks the current run to stop (and no further one to start); returns at once. */

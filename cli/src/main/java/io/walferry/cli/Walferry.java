@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
         usageHelpAutoWidth = true,
         description = "Live PostgreSQL-to-PostgreSQL migration and logical replication over pgoutput.",
         subcommands = {CheckCommand.class, PeekCommand.class, ReplicateCommand.class, StatusCommand.class,
-                CleanupCommand.class, DemoCommand.class},
+                CleanupCommand.class, BenchCommand.class, DemoCommand.class},
         footer = {"", "Run 'walferry COMMAND --help' for the options of a command."})
 public final class Walferry implements Callable<Integer> {
     @Spec

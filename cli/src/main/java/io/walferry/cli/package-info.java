@@ -7,7 +7,8 @@
  * error.
  *
  * <p>Threading: commands run on the main thread ({@code replicate}'s is the pipeline's reader; the
- * demo runs its streaming pipeline, its workload and its progress line on threads of their own).
+ * demo runs its streaming pipeline, its workload and its progress line on threads of their own, and
+ * the bench its pipeline, its workload's clients and its lag sampler).
  * SIGINT and SIGTERM ({@link io.walferry.cli.StopSignals}) and a JVM shutdown hook ask a running
  * command to stop; it then finishes its cleanup.
  */

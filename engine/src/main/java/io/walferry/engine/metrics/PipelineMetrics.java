@@ -231,6 +231,11 @@ public final class PipelineMetrics implements AutoCloseable {
         prometheus.scrape(out);
     }
 
+    /** The position last confirmed to the source's slot, as the reader last recomputed it; 0 before streaming. */
+    public long confirmedLsn() {
+        return confirmedLsn;
+    }
+
     /** A snapshot for {@code /status} and {@code /health}. */
     public PipelineStatus status() {
         double applied = 0;

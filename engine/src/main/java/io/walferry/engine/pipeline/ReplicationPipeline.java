@@ -122,6 +122,16 @@ public final class ReplicationPipeline {
         return ring == null ? 0 : ring.stage().changesApplied();
     }
 
+    /**
+     * The apply handler's {@link ApplyHandler#durableLsn() durable LSN}: the end of the last source
+     * transaction committed on the target (with every earlier one), 0 before the handler opened.
+     * From any thread; it moves as each transaction commits, ahead of the position confirmed to the
+     * source, which follows it at the next feedback.
+     */
+    public long durableLsn() {
+        return handler.durableLsn();
+    }
+
     /** Waits until {@link #run()} has returned; returns whether it has. */
     public boolean awaitFinished(Duration timeout) throws InterruptedException {
         return finished.await(timeout.toMillis(), TimeUnit.MILLISECONDS);

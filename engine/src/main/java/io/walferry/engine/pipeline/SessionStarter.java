@@ -10,9 +10,7 @@ import io.walferry.engine.stream.ProtocolVersions;
 import io.walferry.engine.stream.StopSignal;
 import io.walferry.engine.stream.StreamOptions;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,10 +28,6 @@ final class SessionStarter {
     private static final long SLOT_RELEASE_POLL_MS = 50;
     /** How often a wait for the applier to open the handler checks that the applier thread still runs. */
     private static final long APPLIER_CHECK_MS = 1_000;
-    /** {@code SizeOfXLogShortPHD}: the header of each WAL page. */
-    static final int SHORT_PAGE_HEADER_BYTES = 24;
-    /** {@code SizeOfXLogLongPHD}: the header of the first page of each WAL segment. */
-    static final int LONG_PAGE_HEADER_BYTES = 40;
 
     private final PipelineConfig config;
     private final SourceConnector connector;
@@ -197,36 +191,15 @@ final class SessionStarter {
     }
 
     /**
-     * The position {@code --exit-when-caught-up} waits for: the source's WAL insert position now,
-     * so that every transaction committed before it counts, asynchronous commits not yet written
-     * included ({@code pg_current_wal_lsn()}, the write position, can be behind them).
+     * The position {@code --exit-when-caught-up} waits for: the source's WAL insert position now
+     * ({@link WalInsertPosition}), so that every transaction committed before it counts,
+     * asynchronous commits not yet written included.
      */
     long caughtUpTarget() {
-        try (Connection sql = connector.openSql(); Statement statement = sql.createStatement();
-             ResultSet row = statement.executeQuery("SELECT (CASE WHEN pg_catalog.pg_is_in_recovery()"
-                     + " THEN pg_catalog.pg_last_wal_replay_lsn() ELSE pg_catalog.pg_current_wal_insert_lsn() END)::text,"
-                     + " current_setting('wal_block_size')::int, (SELECT setting::bigint * CASE unit WHEN '8kB'"
-                     + " THEN 8192 WHEN 'MB' THEN 1048576 ELSE 1 END FROM pg_catalog.pg_settings"
-                     + " WHERE name = 'wal_segment_size')")) {
-            row.next();
-            return recordBoundary(Lsn.parse(row.getString(1)), row.getInt(2), row.getLong(3));
+        try (Connection sql = connector.openSql(); WalInsertPosition position = WalInsertPosition.prepare(sql)) {
+            return position.read();
         } catch (SQLException e) {
             throw SourceErrors.failed(e, "reading the current WAL position of " + connector.spec().describe(), null);
         }
-    }
-
-    /**
-     * The insert position as the end of the last record: at a page start PostgreSQL reports the
-     * position after the page header, where no record ends, and a walsender that has sent everything
-     * reports the end of the last record, the page boundary. Elsewhere the two are the same.
-     */
-    static long recordBoundary(long insertLsn, int walBlockBytes, long walSegmentBytes) {
-        if (walSegmentBytes > 0 && Long.remainderUnsigned(insertLsn, walSegmentBytes) == LONG_PAGE_HEADER_BYTES) {
-            return insertLsn - LONG_PAGE_HEADER_BYTES;
-        }
-        if (walBlockBytes > 0 && Long.remainderUnsigned(insertLsn, walBlockBytes) == SHORT_PAGE_HEADER_BYTES) {
-            return insertLsn - SHORT_PAGE_HEADER_BYTES;
-        }
-        return insertLsn;
     }
 }

@@ -62,10 +62,10 @@ class SmallPartsTest {
     void shouldTakeTheInsertPositionAfterAPageHeaderAsThePageBoundary() {
         int block = 8192;
         long segment = 16L << 20;
-        assertThat(SessionStarter.recordBoundary(0x1_0000_2018L, block, segment)).isEqualTo(0x1_0000_2000L);
-        assertThat(SessionStarter.recordBoundary(0x1_0100_0028L, block, segment)).isEqualTo(0x1_0100_0000L);
-        assertThat(SessionStarter.recordBoundary(0x1_0000_2028L, block, segment)).isEqualTo(0x1_0000_2028L);
-        assertThat(SessionStarter.recordBoundary(0x1_0000_2100L, block, segment)).isEqualTo(0x1_0000_2100L);
+        assertThat(WalInsertPosition.recordBoundary(0x1_0000_2018L, block, segment)).isEqualTo(0x1_0000_2000L);
+        assertThat(WalInsertPosition.recordBoundary(0x1_0100_0028L, block, segment)).isEqualTo(0x1_0100_0000L);
+        assertThat(WalInsertPosition.recordBoundary(0x1_0000_2028L, block, segment)).isEqualTo(0x1_0000_2028L);
+        assertThat(WalInsertPosition.recordBoundary(0x1_0000_2100L, block, segment)).isEqualTo(0x1_0000_2100L);
     }
 
     @Test

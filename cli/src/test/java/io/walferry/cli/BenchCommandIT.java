@@ -1,0 +1,239 @@
+package io.walferry.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.walferry.testkit.TestPostgres;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * {@code walferry bench} between two embedded PostgreSQL 17 servers, with small workloads and the
+ * transactional apply mode: the numbers are printed, the target holds the source's rows, and nothing
+ * the bench created is left on either server.
+ */
+class BenchCommandIT {
+    private static final String ACCOUNTS = "walferry_bench.accounts";
+    private static final String HISTORY = "walferry_bench.history";
+
+    @Test
+    void shouldDrainABacklogIntoRowsEqualToTheSourceAndKeepTheTablesWhenAsked() throws Exception {
+        try (ReplicaPair pair = new ReplicaPair(TestPostgres.pair(17, 17), "bench_backlog", "it_bench_backlog")) {
+            CommandRun run = CommandRun.run(bench(pair, "--transactions", "300", "--accounts", "1000",
+                    "--apply-lanes", "3", "--keep-tables"));
+
+            assertThat(run.exitCode()).as(run.toString()).isZero();
+            String out = run.stdout();
+            assertThat(out).contains("walferry bench: oltp, a backlog of 300 transactions written with replication"
+                    + " stopped, then drained").contains("walferry (transactional)");
+            assertThat(number(out, "written +([\\d,]+) transactions")).isEqualTo(300);
+            assertThat(number(out, "written +[\\d,]+ transactions, ([\\d,]+) rows")).isEqualTo(600);
+            assertThat(decimal(out, "drain time +(\\d+\\.\\d{3}) s")).isPositive();
+            assertThat(number(out, "transactions/s +([\\d,]+)")).isPositive();
+            assertThat(number(out, "rows/s +([\\d,]+)")).isPositive();
+            assertThat(out).containsPattern("target = source +yes");
+            assertThat(pair.source.count("SELECT count(*) FROM " + HISTORY)).isEqualTo(300);
+            pair.assertSameRows(ACCOUNTS, HISTORY);
+            assertThat(leftovers(pair)).containsExactly("schema walferry_bench on the source",
+                    "schema walferry_bench on the target");
+        }
+    }
+
+    @Test
+    void shouldCompareWithANativeSubscriptionAndRemoveEverythingItCreated() throws Exception {
+        try (ReplicaPair pair = new ReplicaPair(TestPostgres.pair(17, 17), "bench_native", "it_bench_native")) {
+            CommandRun run = CommandRun.run(bench(pair, "--transactions", "300", "--accounts", "1000",
+                    "--compare-native"));
+
+            assertThat(run.exitCode()).as(run.toString()).isZero();
+            String out = run.stdout();
+            assertThat(out).contains("native subscription").containsPattern("target = source +yes +yes");
+            Matcher drain = Pattern.compile("drain time +(\\d+\\.\\d{3}) s +(\\d+\\.\\d{3}) s").matcher(out);
+            assertThat(drain.find()).as(out).isTrue();
+            double walferry = Double.parseDouble(drain.group(1));
+            double nativeSeconds = Double.parseDouble(drain.group(2));
+            assertThat(nativeSeconds).isPositive();
+            assertThat(decimal(out, "walferry / native +(\\d+\\.\\d\\d) ")).isCloseTo(walferry / nativeSeconds,
+                    org.assertj.core.data.Offset.offset(0.01 + 0.01 * walferry / nativeSeconds));
+            assertThat(out).contains("subscription walferry_it_bench_native_native on the target",
+                    "replication slot walferry_it_bench_native_native", "replication slot walferry_it_bench_native");
+            assertThat(leftovers(pair)).isEmpty();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"bulk-update", "inserts"})
+    void shouldReplicateEachWorkloadExactly(String workload) throws Exception {
+        String pipeline = "it_bench_" + workload.replace('-', '_');
+        try (ReplicaPair pair = new ReplicaPair(TestPostgres.pair(17, 17), pipeline, pipeline)) {
+            CommandRun run = CommandRun.run(bench(pair, "--workload", workload, "--transactions", "3",
+                    "--accounts", "2000", "--keep-tables"));
+
+            assertThat(run.exitCode()).as(run.toString()).isZero();
+            assertThat(number(run.stdout(), "written +[\\d,]+ transactions, ([\\d,]+) rows"))
+                    .isEqualTo(workload.equals("inserts") ? 300 : 6000);
+            pair.assertSameRows(ACCOUNTS, HISTORY);
+            assertThat(pair.target.count("SELECT count(*) FROM " + ACCOUNTS + " WHERE abalance = "
+                    + (workload.equals("inserts") ? 0 : 3))).isEqualTo(2000);
+        }
+    }
+
+    @Test
+    void shouldMeasureLagWhileStreamingLiveAndReportItAsJson() throws Exception {
+        try (ReplicaPair pair = new ReplicaPair(TestPostgres.pair(17, 17), "bench_live", "it_bench_live")) {
+            CommandRun run = CommandRun.run(bench(pair, "--duration", "2s", "--rate", "100", "--accounts", "1000",
+                    "--clients", "2", "--apply-mode", "transactional", "--json"));
+
+            assertThat(run.exitCode()).as(run.toString()).isZero();
+            JsonNode report = CommandRun.parse(run.stdout().strip());
+            assertThat(report.get("mode").asText()).isEqualTo("live");
+            long written = report.get("written").get("transactions").asLong();
+            assertThat(written).isBetween(20L, 220L);
+            JsonNode walferry = report.get("walferry");
+            assertThat(walferry.get("transactions").asLong()).isEqualTo(written);
+            assertThat(walferry.get("rows").asLong()).isEqualTo(2 * written);
+            assertThat(walferry.get("rows_per_second").asDouble()).isPositive();
+            assertThat(walferry.get("target_equals_source").asBoolean()).isTrue();
+            JsonNode lag = report.get("lag");
+            assertThat(lag.get("samples").asInt()).isGreaterThan(50);
+            assertThat(lag.get("interval_ms").asInt()).isEqualTo(10);
+            double p50 = lag.get("p50_seconds").asDouble();
+            double p99 = lag.get("p99_seconds").asDouble();
+            double max = lag.get("max_seconds").asDouble();
+            assertThat(p50).isPositive().isLessThanOrEqualTo(p99);
+            assertThat(p99).isLessThanOrEqualTo(max);
+            assertThat(lag.get("caught_up_seconds").asDouble()).isNotNegative();
+            assertThat(report.get("native").isNull()).isTrue();
+            assertThat(report.get("left_behind")).isEmpty();
+            assertThat(leftovers(pair)).isEmpty();
+        }
+    }
+
+    @Test
+    void shouldRemoveEverythingWhenStoppedBySigterm() throws Exception {
+        try (ReplicaPair pair = new ReplicaPair(TestPostgres.pair(17, 17), "bench_stop", "it_bench_stop");
+             WalferryProcess running = WalferryProcess.start(List.of(), bench(pair, "--duration", "120s", "--rate",
+                     "50", "--accounts", "1000", "--apply-mode", "transactional"))) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (pair.target.count("SELECT count(*) FROM pg_namespace WHERE nspname = 'walferry_bench'") == 0
+                    || pair.target.count("SELECT count(*) FROM pg_namespace WHERE nspname = 'walferry'") == 0
+                    || pair.source.count("SELECT count(*) FROM pg_replication_slots WHERE slot_name ="
+                            + " 'walferry_it_bench_stop' AND active") == 0
+                    || pair.source.count("SELECT count(*) FROM pg_namespace WHERE nspname = 'walferry_bench'") == 0
+                    || pair.source.count("SELECT count(*) FROM walferry_bench.history") < 10) {
+                assertThat(System.nanoTime()).as(running.stderr()).isLessThan(deadline);
+                Thread.sleep(50); // the bench's progress has no event to wait on from here
+            }
+
+            int exit = running.terminate(Duration.ofSeconds(60));
+
+            assertThat(exit).as(running.stderr()).isZero();
+            assertThat(running.stderr()).contains("removing what the bench created");
+            assertThat(leftovers(pair)).isEmpty();
+        }
+    }
+
+    @Test
+    void shouldRefuseASchemaItDidNotCreateAndTouchNothing() throws Exception {
+        try (ReplicaPair pair = new ReplicaPair(TestPostgres.pair(17, 17), "bench_refuse", "it_bench_refuse")) {
+            pair.source.execute("CREATE SCHEMA walferry_bench", "CREATE TABLE walferry_bench.mine (id int)",
+                    "INSERT INTO walferry_bench.mine VALUES (1)");
+
+            CommandRun run = CommandRun.run(bench(pair, "--transactions", "10", "--accounts", "100"));
+
+            assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCodes.SOURCE_NOT_READY);
+            assertThat(run.stderr()).contains("schema walferry_bench already exists on the source")
+                    .contains("(holding mine)").contains("will not use or drop one it did not create");
+            assertThat(pair.source.count("SELECT count(*) FROM walferry_bench.mine")).isEqualTo(1);
+            assertThat(leftovers(pair)).containsExactly("schema walferry_bench on the source");
+        }
+    }
+
+    @Test
+    void shouldRefuseAPipelineOfItsNameThatExistsAndTouchNothing() throws Exception {
+        try (ReplicaPair pair = new ReplicaPair(TestPostgres.pair(17, 17), "bench_taken", "it_bench_taken")) {
+            pair.source.execute("SELECT pg_create_logical_replication_slot('walferry_it_bench_taken', 'pgoutput')");
+
+            CommandRun run = CommandRun.run(bench(pair, "--transactions", "10", "--accounts", "100"));
+
+            assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCodes.SOURCE_NOT_READY);
+            assertThat(run.stderr()).contains("replication slot or publication walferry_it_bench_taken exists on the"
+                    + " source").contains("walferry cleanup --source ... --target ... --pipeline it_bench_taken --yes");
+            assertThat(leftovers(pair)).containsExactly("slots on the source");
+        }
+    }
+
+    @Test
+    void shouldRefuseOptionsThatDoNotGoTogether() {
+        String[] base = {"bench", "--source", "postgresql://nobody@127.0.0.1:1/none", "--target",
+            "postgresql://nobody@127.0.0.1:1/none"};
+        assertUsage(join(base, "--apply-mode", "fast"), "--apply-mode fast is not an apply mode");
+        assertUsage(join(base, "--apply-mode", "transactional", "--apply-lanes", "2"), "--apply-lanes applies to");
+        assertUsage(join(base, "--compare-native", "--duration", "5s"), "--compare-native needs a backlog");
+        assertUsage(join(base, "--duration", "5s", "--transactions", "10"), "exclude each other");
+        assertUsage(join(base, "--workload", "bulk-update", "--clients", "2"), "takes one client");
+        assertUsage(join(base, "--duration", "soon"), "--duration soon is not a duration");
+        assertUsage(join(base, "--workload", "tpcc"), "--workload tpcc is not a workload");
+    }
+
+    private static void assertUsage(String[] args, String message) {
+        CommandRun run = CommandRun.run(args);
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCodes.USAGE);
+        assertThat(run.stderr()).contains(message);
+    }
+
+    private static String[] bench(ReplicaPair pair, String... extra) {
+        return join(new String[] {"bench", "--source", pair.source.url(), "--target", pair.target.url(),
+            "--pipeline", pair.pipelineName()}, extra);
+    }
+
+    private static String[] join(String[] first, String... second) {
+        String[] args = new String[first.length + second.length];
+        System.arraycopy(first, 0, args, 0, first.length);
+        System.arraycopy(second, 0, args, first.length, second.length);
+        return args;
+    }
+
+    /** What of the bench's is on either server: its schemas, slots, publications, subscription, schema walferry. */
+    private static List<String> leftovers(ReplicaPair pair) throws Exception {
+        List<String> found = new ArrayList<>();
+        String objects = "'walferry\\_" + pair.pipelineName().replace("_", "\\_") + "%'";
+        if (pair.source.count("SELECT count(*) FROM pg_namespace WHERE nspname = 'walferry_bench'") > 0) {
+            found.add("schema walferry_bench on the source");
+        }
+        if (pair.target.count("SELECT count(*) FROM pg_namespace WHERE nspname = 'walferry_bench'") > 0) {
+            found.add("schema walferry_bench on the target");
+        }
+        if (pair.source.count("SELECT count(*) FROM pg_replication_slots WHERE slot_name LIKE " + objects) > 0) {
+            found.add("slots on the source");
+        }
+        if (pair.source.count("SELECT count(*) FROM pg_publication WHERE pubname LIKE " + objects) > 0) {
+            found.add("publications on the source");
+        }
+        if (pair.target.count("SELECT count(*) FROM pg_subscription WHERE subname LIKE " + objects) > 0) {
+            found.add("subscriptions on the target");
+        }
+        if (pair.target.count("SELECT count(*) FROM pg_namespace WHERE nspname = 'walferry'") > 0) {
+            found.add("schema walferry on the target");
+        }
+        return found;
+    }
+
+    private static long number(String text, String regex) {
+        Matcher matcher = Pattern.compile(regex).matcher(text);
+        assertThat(matcher.find()).as("/%s/ in:%n%s", regex, text).isTrue();
+        return Long.parseLong(matcher.group(1).replace(",", ""));
+    }
+
+    private static double decimal(String text, String regex) {
+        Matcher matcher = Pattern.compile(regex).matcher(text);
+        assertThat(matcher.find()).as("/%s/ in:%n%s", regex, text).isTrue();
+        return Double.parseDouble(matcher.group(1));
+    }
+}
