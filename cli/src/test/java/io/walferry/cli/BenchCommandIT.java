@@ -31,7 +31,7 @@ class BenchCommandIT {
             assertThat(run.exitCode()).as(run.toString()).isZero();
             String out = run.stdout();
             assertThat(out).contains("walferry bench: oltp, a backlog of 300 transactions written with replication"
-                    + " stopped, then drained").contains("walferry (transactional)");
+                    + " stopped, then drained").contains("walferry (batched, 3 lanes)");
             assertThat(number(out, "written +([\\d,]+) transactions")).isEqualTo(300);
             assertThat(number(out, "written +[\\d,]+ transactions, ([\\d,]+) rows")).isEqualTo(600);
             assertThat(decimal(out, "drain time +(\\d+\\.\\d{3}) s")).isPositive();
