@@ -55,6 +55,9 @@ final class CleanupCommand implements Callable<Integer> {
     CommonOptions common;
 
     @Mixin
+    ConfigOption config;
+
+    @Mixin
     SourceOption source;
 
     @Mixin

@@ -59,6 +59,9 @@ final class ReplicateCommand implements Callable<Integer> {
     CommonOptions common;
 
     @Mixin
+    ConfigOption config;
+
+    @Mixin
     SourceOption source;
 
     @Mixin

@@ -26,8 +26,8 @@ final class SourceOption {
     ConnectionSpec resolve(CommandSpec command, SourceEnvironment environment) {
         String text = source != null ? source : environment.variable(ENVIRONMENT_VARIABLE);
         if (text == null) {
-            throw new ParameterException(command.commandLine(), "no source given: pass --source URL or set "
-                    + ENVIRONMENT_VARIABLE + " (for example postgresql://app@db1:5432/shop)");
+            throw new ParameterException(command.commandLine(), "no source given: pass --source URL, set "
+                    + ENVIRONMENT_VARIABLE + ", or put source: in the --config file (for example postgresql://app@db1:5432/shop)");
         }
         return ConnectionStrings.parse(text, environment);
     }

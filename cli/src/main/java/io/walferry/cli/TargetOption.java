@@ -22,8 +22,8 @@ final class TargetOption {
     ConnectionSpec resolve(CommandSpec command, SourceEnvironment environment) {
         String text = target != null ? target : environment.variable(ENVIRONMENT_VARIABLE);
         if (text == null) {
-            throw new ParameterException(command.commandLine(), "no target given: pass --target URL or set "
-                    + ENVIRONMENT_VARIABLE + " (for example postgresql://app@db2:5432/shop)");
+            throw new ParameterException(command.commandLine(), "no target given: pass --target URL, set "
+                    + ENVIRONMENT_VARIABLE + ", or put target: in the --config file (for example postgresql://app@db2:5432/shop)");
         }
         return ConnectionStrings.parse(text, environment);
     }
