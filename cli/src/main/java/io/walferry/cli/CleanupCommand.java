@@ -67,7 +67,8 @@ final class CleanupCommand implements Callable<Integer> {
             description = "The pipeline to remove (default: ${DEFAULT-VALUE}).")
     String pipeline;
 
-    @Option(names = "--yes", description = "Do not ask for confirmation (for scripts).")
+    @Option(names = "--yes", description = "Do not ask for confirmation (for scripts). Command line only: neither"
+            + " an environment variable nor the configuration file can give it.")
     boolean yes;
 
     private final SourceEnvironment environment;

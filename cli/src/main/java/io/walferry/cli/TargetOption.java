@@ -16,7 +16,8 @@ final class TargetOption {
 
     @Option(names = "--target", paramLabel = "URL",
             description = {"Target server, in the same forms as --source.",
-                    "Default: the " + ENVIRONMENT_VARIABLE + " environment variable."})
+                    "Default: the " + ENVIRONMENT_VARIABLE + " environment variable, else target: in the --config"
+                            + " file."})
     String target;
 
     ConnectionSpec resolve(CommandSpec command, SourceEnvironment environment) {
