@@ -24,6 +24,12 @@ final class SourceOption {
                             + " file. The password comes from the URL, else PGPASSWORD, else ~/.pgpass (or PGPASSFILE)."})
     String source;
 
+    /** The source's connection settings, or {@code null} when none is given (for commands where it is optional). */
+    ConnectionSpec resolveIfGiven(SourceEnvironment environment) {
+        String text = source != null ? source : environment.variable(ENVIRONMENT_VARIABLE);
+        return text == null ? null : ConnectionStrings.parse(text, environment);
+    }
+
     /** The source's connection settings, with the environment's defaults applied. */
     ConnectionSpec resolve(CommandSpec command, SourceEnvironment environment) {
         String text = source != null ? source : environment.variable(ENVIRONMENT_VARIABLE);
