@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.StreamWriteFeature;
 import io.walferry.applier.session.ProgressTable;
 import io.walferry.decoder.Lsn;
+import io.walferry.engine.EngineException;
 import io.walferry.engine.load.LoadState;
 import io.walferry.engine.load.TargetFailures;
 import io.walferry.engine.pipeline.LastError;
@@ -45,8 +46,8 @@ import picocli.CommandLine.Spec;
         description = "Show a pipeline's phase (schema, loading, post-data, streaming), progress and last error from"
                 + " its state in the target, whether walferry runs or not; with --source (optional), also how many"
                 + " bytes of the source's WAL its slot is behind. Read-only.",
-        footer = {"", "Exit codes: 0 shown (also when the target has no state for the pipeline), 2 usage, 3 cannot"
-                + " connect."})
+        footer = {"", "Exit codes: 0 shown (also when the target has no state for the pipeline, or the source cannot"
+                + " be read: the output says why), 2 usage, 3 cannot connect to the target."})
 final class StatusCommand implements Callable<Integer> {
     private static final JsonFactory JSON = JsonFactory.builder().disable(StreamWriteFeature.AUTO_CLOSE_TARGET).build();
 
@@ -104,9 +105,10 @@ final class StatusCommand implements Callable<Integer> {
      * @param confirmedLsn  what the slot confirmed, {@link Lsn#INVALID} when nothing
      * @param lagBytes      bytes of WAL from the confirmed position to the current one, -1 when unknown
      * @param retainedBytes bytes of WAL the slot makes the source keep, -1 when unknown
+     * @param error         why the source could not be read, else null (and the rest unknown)
      */
     record SlotLag(String slot, boolean exists, boolean active, String walStatus, long currentLsn, long confirmedLsn,
-                   long lagBytes, long retainedBytes) {
+                   long lagBytes, long retainedBytes, String error) {
     }
 
     /** What the target (and the source, when given) record of one pipeline. */
@@ -121,8 +123,16 @@ final class StatusCommand implements Callable<Integer> {
         ConnectionSpec sourceSpec = source.resolveIfGiven(environment);
         Status status = read(targetSpec);
         if (sourceSpec != null) {
+            SlotLag slot;
+            try {
+                slot = slotLag(sourceSpec.withApplicationName("walferry status"));
+            } catch (EngineException e) {
+                // The target's state is worth showing when the source is down: that is when it is looked at.
+                slot = new SlotLag(PipelineConfig.OBJECT_PREFIX + pipeline, false, false, null, Lsn.INVALID, Lsn.INVALID,
+                        -1, -1, e.getMessage());
+            }
             status = new Status(status.phase(), status.load(), status.tables(), status.stepsDone(), status.applied(),
-                    status.lastError(), slotLag(sourceSpec.withApplicationName("walferry status")));
+                    status.lastError(), slot);
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
@@ -234,7 +244,7 @@ final class StatusCommand implements Callable<Integer> {
                 row.next();
                 long current = Lsn.parse(row.getString(1));
                 if (!row.getBoolean(2)) {
-                    return new SlotLag(slot, false, false, null, current, Lsn.INVALID, -1, -1);
+                    return new SlotLag(slot, false, false, null, current, Lsn.INVALID, -1, -1, null);
                 }
                 String confirmed = row.getString(5);
                 long lag = row.getLong(6);
@@ -242,7 +252,7 @@ final class StatusCommand implements Callable<Integer> {
                 long retained = row.getLong(7);
                 return new SlotLag(slot, true, row.getBoolean(3), row.getString(4), current,
                         confirmed == null ? Lsn.INVALID : Lsn.parse(confirmed), lagKnown ? Math.max(0, lag) : -1,
-                        row.wasNull() ? -1 : Math.max(0, retained));
+                        row.wasNull() ? -1 : Math.max(0, retained), null);
             }
         } catch (SQLException e) {
             if (cannotConnect(e)) {
@@ -285,6 +295,9 @@ final class StatusCommand implements Callable<Integer> {
     }
 
     private static String slotText(SlotLag slot) {
+        if (slot.error() != null) {
+            return "cannot read slot " + slot.slot() + ": " + slot.error();
+        }
         if (!slot.exists()) {
             return "no replication slot " + slot.slot() + " (the source is at " + Lsn.format(slot.currentLsn()) + ")";
         }
@@ -333,20 +346,7 @@ final class StatusCommand implements Callable<Integer> {
                 json.writeEndObject();
             }
             if (status.slot() != null) {
-                SlotLag slot = status.slot();
-                json.writeObjectFieldStart("source");
-                json.writeStringField("slot", slot.slot());
-                json.writeBooleanField("slot_exists", slot.exists());
-                json.writeStringField("current_lsn", Lsn.format(slot.currentLsn()));
-                if (slot.exists()) {
-                    json.writeBooleanField("active", slot.active());
-                    json.writeStringField("wal_status", slot.walStatus());
-                    json.writeStringField("confirmed_flush_lsn", slot.confirmedLsn() == Lsn.INVALID ? null
-                            : Lsn.format(slot.confirmedLsn()));
-                    writeBytes(json, "lag_bytes", slot.lagBytes());
-                    writeBytes(json, "retained_bytes", slot.retainedBytes());
-                }
-                json.writeEndObject();
+                writeSlotJson(json, status.slot());
             }
             if (status.lastError() != null) {
                 LastError error = status.lastError();
@@ -363,6 +363,26 @@ final class StatusCommand implements Callable<Integer> {
             throw new UncheckedIOException(e);
         }
         out.println();
+    }
+
+    private static void writeSlotJson(JsonGenerator json, SlotLag slot) throws IOException {
+        json.writeObjectFieldStart("source");
+        json.writeStringField("slot", slot.slot());
+        if (slot.error() != null) {
+            json.writeStringField("error", slot.error());
+        } else {
+            json.writeBooleanField("slot_exists", slot.exists());
+            json.writeStringField("current_lsn", Lsn.format(slot.currentLsn()));
+            if (slot.exists()) {
+                json.writeBooleanField("active", slot.active());
+                json.writeStringField("wal_status", slot.walStatus());
+                json.writeStringField("confirmed_flush_lsn", slot.confirmedLsn() == Lsn.INVALID ? null
+                        : Lsn.format(slot.confirmedLsn()));
+                writeBytes(json, "lag_bytes", slot.lagBytes());
+                writeBytes(json, "retained_bytes", slot.retainedBytes());
+            }
+        }
+        json.writeEndObject();
     }
 
     private static void writeBytes(JsonGenerator json, String field, long bytes) throws IOException {

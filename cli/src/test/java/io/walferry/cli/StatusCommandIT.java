@@ -76,6 +76,12 @@ class StatusCommandIT {
             assertThat(json.get("source").get("slot").asText()).isEqualTo("walferry_it_status_error");
             assertThat(json.get("source").get("lag_bytes").asLong()).as("the failed transaction is not confirmed").isPositive();
             assertThat(json.get("applied").get("seconds_since_applied").asDouble()).isNotNegative();
+
+            CommandRun sourceDown = CommandRun.run("status", "--target", pair.target.url(), "--pipeline",
+                    "it_status_error", "--source", "postgresql://app@127.0.0.1:1/shop");
+            assertThat(sourceDown.exitCode()).as("the target's state is shown all the same").isZero();
+            assertThat(sourceDown.stdout()).contains("  last error: at ")
+                    .contains("  source: cannot read slot walferry_it_status_error: cannot connect to the source at 127.0.0.1:1");
         }
     }
 }
