@@ -92,7 +92,8 @@ public final class ConfigFile {
             throw new ConfigException(name + " cannot be read: " + e);
         } catch (MarkedYAMLException e) {
             throw new ConfigException(name + " is not valid YAML: " + at(e.getProblemMark()) + e.getProblem()
-                    + (e.getContext() == null ? "" : " (" + e.getContext() + " " + at(e.getContextMark()).strip() + ")"));
+                    + (e.getContext() == null ? "" : " (" + e.getContext()
+                            + (e.getContextMark() == null ? "" : " at " + position(e.getContextMark())) + ")"));
         } catch (YAMLException e) {
             throw new ConfigException(name + " is not valid YAML: " + e.getMessage());
         }
@@ -204,7 +205,11 @@ public final class ConfigFile {
     }
 
     private static String at(Mark mark) {
-        return mark == null ? "" : "line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1) + ": ";
+        return mark == null ? "" : position(mark) + ": ";
+    }
+
+    private static String position(Mark mark) {
+        return "line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1);
     }
 
     /** {@code " (did you mean max-slot-wal?)"} for a near miss, else nothing. */
