@@ -75,16 +75,19 @@ final class PipelineRunner {
                 }
                 LOG.warn("the target failed ({}); restarting the pipeline in {} s from the target's recorded progress",
                         e.getCause().getMessage(), backoffMs / 1000.0);
-                restartListener.accept(e);
                 if (awaitStopMillis(backoffMs)) {
                     throw e;
                 }
+                restartListener.accept(e); // after the wait: a target that restarts may be back to hear of it
                 backoffMs = Math.min(RESTART_MAX_BACKOFF_MS, backoffMs * 2);
             }
         }
     }
 
-    /** Tells {@code listener}, on the reader thread, of each failure after which the pipeline is restarted. */
+    /**
+     * Tells {@code listener}, on the reader thread, of each failure after which the pipeline is
+     * restarted, once the backoff is over, right before the restart.
+     */
     void onRestart(Consumer<ApplyFailedException> listener) {
         this.restartListener = listener;
     }
