@@ -117,7 +117,8 @@ final class DemoCommand implements Callable<Integer> {
         } catch (IOException e) {
             if (stops.requested() != null) {
                 // Ctrl-C reaches the whole process group: initdb, a child of this JVM, may have died of it.
-                say("interrupted by " + stops.requested() + " while starting the servers; nothing was left behind");
+                say("interrupted by " + stops.requested() + " while starting the servers: nothing verified, no server"
+                        + " left running");
                 return ExitCodes.OK;
             }
             throw e;
