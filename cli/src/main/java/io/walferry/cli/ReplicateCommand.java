@@ -36,7 +36,8 @@ import picocli.CommandLine.Spec;
  *
  * <p>Failures of the target that heal (connection lost, restart, deadlock) restart the pipeline
  * with backoff ({@link PipelineRunner}): the target's recorded progress and the source's slot make
- * the restart exact.
+ * the restart exact. Every failure once the options are checked, the healing ones too, is recorded
+ * in the target for {@code walferry status} ({@link FailureLog}), when the target can be written.
  */
 @Command(name = "replicate", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         sortOptions = false, usageHelpAutoWidth = true,
@@ -57,6 +58,9 @@ final class ReplicateCommand implements Callable<Integer> {
 
     @Mixin
     CommonOptions common;
+
+    @Mixin
+    ConfigOption config;
 
     @Mixin
     SourceOption source;
@@ -161,17 +165,24 @@ final class ReplicateCommand implements Callable<Integer> {
         ConnectionSpec targetSpec = target.resolve(spec, environment);
         LoadConfig load = load(config, targetSpec);
         SlotWalGuard guard = slotGuard(config);
+        FailureLog failures = new FailureLog(targetSpec, config.pipelineName(), config.source());
         try (Monitoring monitoring = Monitoring.start(spec, http, config)) {
-            return replicate(config.withMetrics(monitoring.metrics()), targetSpec, load, guard);
+            return replicate(config.withMetrics(monitoring.metrics()), targetSpec, load, guard, failures);
+        } catch (ParameterException e) {
+            throw e; // an option to fix: nothing ran
+        } catch (RuntimeException e) {
+            failures.record(e, false);
+            throw e;
         }
     }
 
-    private Integer replicate(PipelineConfig config, ConnectionSpec targetSpec, LoadConfig load, SlotWalGuard guard)
-            throws InterruptedException {
+    private Integer replicate(PipelineConfig config, ConnectionSpec targetSpec, LoadConfig load, SlotWalGuard guard,
+                              FailureLog failures) throws InterruptedException {
         requireReachable(config.source(), "source");
         requireReachable(targetSpec, "target");
         LoadHandoff.Handoff handoff = new LoadHandoff(config, targetSpec, schema, pgDump).run(load);
         PipelineRunner runner = new PipelineRunner(config, targetSpec, handoff, applyMode());
+        runner.onRestart(failure -> failures.record(failure, true));
         AtomicBoolean slotLimitReached = new AtomicBoolean();
         if (guard != null) {
             if (guard.overLimit() && guard.action() != SlotWalGuard.Action.WARN) {

@@ -16,14 +16,15 @@ final class TargetOption {
 
     @Option(names = "--target", paramLabel = "URL",
             description = {"Target server, in the same forms as --source.",
-                    "Default: the " + ENVIRONMENT_VARIABLE + " environment variable."})
+                    "Default: the " + ENVIRONMENT_VARIABLE + " environment variable, else target: in the --config"
+                            + " file."})
     String target;
 
     ConnectionSpec resolve(CommandSpec command, SourceEnvironment environment) {
         String text = target != null ? target : environment.variable(ENVIRONMENT_VARIABLE);
         if (text == null) {
-            throw new ParameterException(command.commandLine(), "no target given: pass --target URL or set "
-                    + ENVIRONMENT_VARIABLE + " (for example postgresql://app@db2:5432/shop)");
+            throw new ParameterException(command.commandLine(), "no target given: pass --target URL, set "
+                    + ENVIRONMENT_VARIABLE + ", or put target: in the --config file (for example postgresql://app@db2:5432/shop)");
         }
         return ConnectionStrings.parse(text, environment);
     }

@@ -1,10 +1,12 @@
 package io.walferry.cli;
 
+import io.walferry.cli.config.ConfigLayers;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -14,8 +16,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * The {@code walferry} command and the program's entry point. Run a subcommand; on its own the
- * command only explains itself. Build the command line with {@link #commandLine()} (tests do too),
- * which installs the exit-code mapping.
+ * command only explains itself. Build the command line with {@link #commandLine(String[])} (tests do
+ * too), which installs the exit-code mapping and the configuration layers.
  */
 @Command(name = "walferry", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         usageHelpAutoWidth = true,
@@ -33,19 +35,36 @@ public final class Walferry implements Callable<Integer> {
                 + String.join(", ", spec.subcommands().keySet()) + ")");
     }
 
-    /** The command line with walferry's exception handling; output to this process's stdout and stderr. */
+    /**
+     * The command line that runs {@code args}, with walferry's exception handling and the layers under
+     * the options (environment variables and the configuration file that {@code args} or
+     * {@code WALFERRY_CONFIG} name, read now: picocli asks for defaults while it parses); output to
+     * this process's stdout and stderr.
+     */
+    public static CommandLine commandLine(String[] args) {
+        return commandLine(CommandLine.defaultFactory(), System.getenv(), args);
+    }
+
+    /** The command line for arguments without {@code --config}. */
     public static CommandLine commandLine() {
-        return commandLine(CommandLine.defaultFactory());
+        return commandLine(new String[0]);
     }
 
     /** The same, with subcommands made by {@code factory} (tests pass commands their own environment). */
     static CommandLine commandLine(CommandLine.IFactory factory) {
+        return commandLine(factory, System.getenv(), new String[0]);
+    }
+
+    /** The same, with the layers reading {@code environment} (tests pass their own). */
+    static CommandLine commandLine(CommandLine.IFactory factory, Map<String, String> environment, String[] args) {
         ExitCodeMapper mapper = new ExitCodeMapper();
-        return new CommandLine(new Walferry(), factory)
+        CommandLine commandLine = new CommandLine(new Walferry(), factory)
                 .setExecutionExceptionHandler(mapper)
                 .setParameterExceptionHandler(mapper)
                 .setOut(utf8Writer(new FileOutputStream(FileDescriptor.out)))
                 .setErr(utf8Writer(new FileOutputStream(FileDescriptor.err)));
+        ConfigLayers.install(commandLine, environment, args);
+        return commandLine;
     }
 
     /** JSON is UTF-8 whatever the platform's default charset (Java 17 may default to ASCII without a locale). */
@@ -54,7 +73,7 @@ public final class Walferry implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        CommandLine commandLine = commandLine();
+        CommandLine commandLine = commandLine(args);
         int exitCode = commandLine.execute(args);
         commandLine.getOut().flush();
         commandLine.getErr().flush();

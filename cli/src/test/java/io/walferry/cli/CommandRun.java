@@ -34,7 +34,7 @@ record CommandRun(int exitCode, String stdout, String stderr) {
 
     static CommandRun run(PrintWriter out, StringWriter stdout, String... args) {
         StringWriter stderr = new StringWriter();
-        CommandLine commandLine = Walferry.commandLine().setOut(out).setErr(new PrintWriter(stderr, true));
+        CommandLine commandLine = Walferry.commandLine(args).setOut(out).setErr(new PrintWriter(stderr, true));
         int exitCode = commandLine.execute(args);
         out.flush();
         return new CommandRun(exitCode, stdout.toString(), stderr.toString());

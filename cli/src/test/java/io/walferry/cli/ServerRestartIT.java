@@ -69,6 +69,9 @@ class ServerRestartIT {
                 assertThat(daemon.terminate(AWAIT)).as(daemon.log()).isZero();
                 assertThat(daemon.stderr()).as(daemon.log()).contains("the target failed").contains("restarting the pipeline");
             }
+            CommandRun status = CommandRun.run("status", "--target", pair.target.url(), "--pipeline", "it_restart_target");
+            assertThat(status.stdout()).as("the failure the restart healed, for status")
+                    .containsPattern("last error: at .*, cannot_connect \\(exit 3\\), walferry restarted the pipeline: ");
             pair.assertSameRows(CrashWorkload.TABLES);
         }
     }

@@ -58,6 +58,6 @@ class SourceOptionTest {
         int code = runPeek(Map.of());
 
         assertThat(code).isEqualTo(ExitCodes.USAGE);
-        assertThat(err.toString()).startsWith("walferry peek: no source given: pass --source URL or set WALFERRY_SOURCE");
+        assertThat(err.toString()).startsWith("walferry peek: no source given: pass --source URL, set WALFERRY_SOURCE, or put source: in the --config file");
     }
 }

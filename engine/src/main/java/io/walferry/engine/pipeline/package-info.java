@@ -9,7 +9,9 @@
  * preallocated {@code StreamEvent}s between reader and applier
  * ({@code ApplyRing}), the LSN confirmed to the source
  * ({@code ConfirmedPosition}, which states the feedback rule), reconnects,
- * and the progress line. {@link io.walferry.engine.pipeline.ReplicationPipeline} puts them together;
+ * the progress line, and the record of the last failure in the target
+ * ({@link io.walferry.engine.pipeline.LastError}, for {@code walferry status}).
+ * {@link io.walferry.engine.pipeline.ReplicationPipeline} puts them together;
  * {@link io.walferry.engine.pipeline.PipelineConfig} and
  * {@link io.walferry.engine.pipeline.PipelineResult} are its input and output.
  *
