@@ -117,7 +117,7 @@ final class ReplicateCommand implements Callable<Integer> {
 
     @Option(names = "--apply-lanes", paramLabel = "N",
             description = "Target connections of the batched mode, each applying the changes of its share of the rows"
-                    + " (default: the machine's cores, between 2 and 8).")
+                    + " (default: twice the machine's cores, between 4 and 16).")
     Integer applyLanes;
 
     @Option(names = "--exit-when-caught-up",

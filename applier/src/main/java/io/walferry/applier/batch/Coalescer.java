@@ -19,8 +19,9 @@ import java.util.BitSet;
  *
  * <p>Routing: a keyed table's change goes to lane {@code floorMod(31 * hash(schema, table) +
  * hash(key text), lanes)}, where the key text joins the key columns' text values (binary values are
- * turned into text first, so a stream in either format routes alike); a table without a key goes to
- * one lane by its name. An update that changes the key has an old lane and a new lane.
+ * turned into text first, so a stream in either format routes alike); an INSERT into a table without
+ * a key goes to a lane by the hash of all its values, its UPDATEs and DELETEs (which make a batch
+ * exact) to one lane by its name. An update that changes the key has an old lane and a new lane.
  *
  * <p>Used by one thread.
  */
@@ -42,7 +43,7 @@ final class Coalescer {
     void insert(Cycle cycle, InsertMessage insert, RelationInfo relation, SetStatements sql, int index, long commitLsn) {
         String[] row = values(insert.newTuple(), relation, unchanged);
         String key = sql.keyed() ? key(row, sql.keyColumns()) : null;
-        int lane = key == null ? tableLane(relation) : lane(relation, key);
+        int lane = key == null ? rowLane(relation, row) : lane(relation, key);
         cycle.log.route(index, lane, lane);
         if (!unchanged.isEmpty()) {
             cycle.exact("an INSERT into " + relation.qualifiedName() + " with unchanged TOAST values");
@@ -134,6 +135,19 @@ final class Coalescer {
     /** Whether lane {@code lane} still needs the changes of the transaction committed at {@code commitLsn}. */
     private boolean applies(int lane, long commitLsn) {
         return recorded == null || Lsn.compare(commitLsn, recorded[lane]) >= 0;
+    }
+
+    /**
+     * The lane of an INSERT into a table without a key: by the row's values, so that such inserts
+     * spread over the lanes (they are independent of one another; an update or delete of such a table
+     * makes its batch exact, applied in source order).
+     */
+    private int rowLane(RelationInfo relation, String[] row) {
+        int hash = tableHash(relation);
+        for (String value : row) {
+            hash = 31 * hash + (value == null ? 0 : value.hashCode());
+        }
+        return Math.floorMod(hash, laneCount);
     }
 
     private int tableLane(RelationInfo relation) {
