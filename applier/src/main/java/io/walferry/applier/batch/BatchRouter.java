@@ -197,7 +197,14 @@ public final class BatchRouter implements AutoCloseable {
                 }
                 return;
             }
-            case RELATION -> cycle.log(buffer, offset, length, lsn);
+            case RELATION -> {
+                // Inside a streamed block it describes the relation for that block (with the block's xid,
+                // which the exact path's decoder would misread); the batch is empty then (the batches are
+                // committed at Stream Start), and its changes take the relation as it stands when they come.
+                if (!inStream) {
+                    cycle.log(buffer, offset, length, lsn);
+                }
+            }
             case STREAM_START, STREAM_COMMIT -> commitBatches();
             default -> {
                 // Type, Origin and logical messages apply nothing; Stream Stop / Abort and two-phase
