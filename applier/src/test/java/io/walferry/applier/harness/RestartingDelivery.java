@@ -149,11 +149,17 @@ public final class RestartingDelivery implements AutoCloseable {
         return cuts.length == 0 ? "no restart" : "restarts after " + Arrays.toString(cuts) + " of " + messages + " messages";
     }
 
+    /** Closes the current handler; a failure to close it fails the test. */
     @Override
-    public void close() throws Exception {
+    public void close() {
         if (handler != null) {
-            handler.close();
+            ApplyHandler closing = handler;
             handler = null;
+            try {
+                closing.close();
+            } catch (Exception e) {
+                throw new AssertionError("closing the handler failed; " + history(), e);
+            }
         }
     }
 }
