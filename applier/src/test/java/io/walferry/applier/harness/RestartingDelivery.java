@@ -21,8 +21,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  * <p>Checks the {@link ApplyHandler} contract on the way: {@code open} returns at least the durable
  * LSN the closed handler last reported (durable means durable), and never more than the stream holds;
  * {@code durableLsn} only moves forward; after the whole stream the handler becomes durable up to
- * its last commit, by itself, within a time limit (a batched handler flushes a partial batch after its
- * flush interval, with no further message to prompt it).
+ * its last commit within a time limit, called {@code onIdle()} as the pipeline calls it when the
+ * stream goes quiet (a batched handler then applies its partial batches).
  *
  * <p>Runs on the test's thread, which plays the pipeline's applier thread.
  */
@@ -125,7 +125,7 @@ public final class RestartingDelivery implements AutoCloseable {
         return durable;
     }
 
-    private void awaitDurable(long lastCommitEndLsn, Duration timeout) {
+    private void awaitDurable(long lastCommitEndLsn, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (Lsn.compare(checkDurable(lastCommitEndLsn), lastCommitEndLsn) < 0) {
             if (System.nanoTime() > deadline) {
@@ -133,7 +133,9 @@ public final class RestartingDelivery implements AutoCloseable {
                         + Lsn.format(handler.durableLsn()) + " after " + timeout.toMillis() + " ms, not up to its last"
                         + " commit " + Lsn.format(lastCommitEndLsn) + "; " + history());
             }
-            // durableLsn() has no callback to wait on; a lane commits on its own thread
+            // The stream has gone quiet, as the pipeline tells the handler; durableLsn() has no callback to
+            // wait on (a lane commits on its own thread).
+            handler.onIdle();
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
         }
         log.add("durable up to the last commit " + Lsn.format(lastCommitEndLsn));
