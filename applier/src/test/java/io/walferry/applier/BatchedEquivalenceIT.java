@@ -20,10 +20,12 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -40,7 +42,8 @@ import org.opentest4j.TestAbortedException;
  *
  * <p>For each seed: a {@link RandomWorkload} runs on a real source, the real pgoutput stream is
  * captured (decoded after the workload, so that a seed gives the same stream on every run), and the
- * transactional applier applies it in one go into the fixture's target (the reference). Then, for each {@link ApplyMode}, a new target database gets the same stream through
+ * transactional applier applies it in one go into the fixture's target (the reference). Then, for
+ * each {@link ApplyMode}, a new target database gets the same stream through
  * {@link RestartingDelivery}, with zero to three restarts at random messages. Both targets are
  * compared with the source, table by table (sorted row text, so the keyless table's duplicates count
  * as a multiset).
@@ -55,11 +58,13 @@ import org.opentest4j.TestAbortedException;
  * otherwise (20); {@code walferry.statements} the data-changing statements per workload (200); {@code
  * walferry.modes} runs, for every seed, the modes whose name has all the words of one of its
  * comma-separated choices (e.g. {@code batched}, or {@code lanes=4 batchRows=7}), or every mode with
- * {@code all}.
+ * {@code all}; {@code walferry.leaveOut} leaves operations out of the workloads, to narrow a failure
+ * down (e.g. {@code BULK_INSERT,BULK_SAVEPOINT_ROLLBACK}; the workload's coverage is then not checked).
  */
 class BatchedEquivalenceIT {
     private static final int SEEDS = Integer.getInteger("walferry.seeds", 20);
     private static final int STATEMENTS = Integer.getInteger("walferry.statements", 200);
+    private static final String LEFT_OUT = System.getProperty("walferry.leaveOut", "");
     private static final Duration AWAIT_DURABLE = Duration.ofSeconds(30);
     private static final int MAX_RESTARTS = 3;
     private static final String PIPELINE = "equivalence";
@@ -132,8 +137,8 @@ class BatchedEquivalenceIT {
         SeedRun run = seedRun(seed);
         int[] cuts = cuts(seed, mode, run.facts.messages());
         String note = "seed " + seed + ", " + mode + ", " + RestartingDelivery.describeCuts(cuts, run.facts.messages())
-                + " (replay: -Dwalferry.seed=" + seed + " -Dwalferry.modes='" + mode + "'; workload "
-                + run.facts + ")";
+                + " (replay: -Dwalferry.seed=" + seed + " -Dwalferry.modes='" + mode + "'"
+                + (LEFT_OUT.isBlank() ? "" : " -Dwalferry.leaveOut=" + LEFT_OUT) + "; workload " + run.facts + ")";
         long started = System.nanoTime();
         try {
             TargetDatabase target = run.fixture.createTarget("equivalence");
@@ -196,6 +201,17 @@ class BatchedEquivalenceIT {
             rows.put(table, TableRows.of(connection, table));
         }
         return rows;
+    }
+
+    /** The operations {@code -Dwalferry.leaveOut} names (comma-separated {@link RandomWorkload.Op} names). */
+    private static Set<RandomWorkload.Op> leftOut() {
+        Set<RandomWorkload.Op> ops = EnumSet.noneOf(RandomWorkload.Op.class);
+        for (String name : LEFT_OUT.split(",")) {
+            if (!name.isBlank()) {
+                ops.add(RandomWorkload.Op.valueOf(name.strip()));
+            }
+        }
+        return ops;
     }
 
     private static SeedRun seedRun(long seed) throws Exception {
@@ -272,7 +288,7 @@ class BatchedEquivalenceIT {
         static SeedRun create(long seed) throws Exception {
             long started = System.nanoTime();
             int version = TestPostgres.newestVersion();
-            RandomWorkload workload = RandomWorkload.generate(seed, STATEMENTS);
+            RandomWorkload workload = RandomWorkload.generate(seed, STATEMENTS, leftOut());
             ReplicationFixture fixture = ReplicationFixture.create(TestPostgres.pair(version, version),
                     FixtureOptions.DEFAULTS.withDecodeLater(), RandomWorkload.DDL.toArray(new String[0]));
             try {
@@ -280,7 +296,9 @@ class BatchedEquivalenceIT {
                 runOnSource(fixture, workload);
                 long ran = System.nanoTime();
                 SeedRun run = new SeedRun(seed, workload, fixture);
-                run.assertWorkloadReachedEveryCase();
+                if (LEFT_OUT.isBlank()) {
+                    run.assertWorkloadReachedEveryCase();
+                }
                 System.out.printf("BatchedEquivalenceIT seed %d: %d statements; databases %d ms, workload and its"
                         + " stream %d ms, reference apply %d ms%n", seed, workload.statements().size(),
                         (created - started) / 1_000_000, (ran - created) / 1_000_000,
