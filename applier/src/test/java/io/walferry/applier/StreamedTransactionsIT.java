@@ -158,14 +158,15 @@ class StreamedTransactionsIT {
      * when the pipeline catches up, this happens every time. Nothing of it must reach the target, and
      * the applier must not stop on it.
      */
-    @ParameterizedTest(name = "PostgreSQL {0}")
-    @AllPgVersions
-    @Disabled("bug: TransactionalApplier stops with \"UPDATE of public.docs found no row\" on a change of a streamed"
-            + " subtransaction whose Stream Abort follows; found by BatchedEquivalenceIT")
-    void shouldNotStopOnChangesOfAnAbortedSubtransactionWhoseParentWasNeverSent(int version) throws Exception {
+    @ParameterizedTest(name = "PostgreSQL {0}, {1}")
+    @CsvSource({"14, transactional", "17, transactional", "18, transactional", "14, batched", "18, batched"})
+    @Disabled("bug: both modes stop with \"UPDATE of public.docs found no row\" on a change of a streamed"
+            + " subtransaction whose Stream Abort follows (TransactionalApplier's streamed path); found by"
+            + " BatchedEquivalenceIT")
+    void shouldNotStopOnChangesOfAnAbortedSubtransactionWhoseParentWasNeverSent(int version, String mode) throws Exception {
         try (ReplicationFixture fixture = ReplicationFixture.create(TestPostgres.pair(version, version),
                 FixtureOptions.DEFAULTS.withDecodeLater(), "CREATE TABLE docs (id int PRIMARY KEY, note text, body text)");
-             TransactionalApplier applier = fixture.openApplier("stream_aborted_parent")) {
+             ApplyHandler applier = fixture.openHandler("stream_aborted_parent", mode)) {
             fixture.run(applier, "BEGIN",
                     "INSERT INTO docs VALUES (1, 'top', 'kept')",
                     "SAVEPOINT parent",
@@ -180,6 +181,32 @@ class StreamedTransactionsIT {
 
             assertThat(fixture.targetRows("docs")).isEqualTo(fixture.sourceRows("docs")).containsExactly("(1,top,kept)");
             assertThat(subtransactionAborts(fixture)).as("subtransaction aborts were streamed").isPositive();
+        }
+    }
+
+    /**
+     * A table's first change in a stream inside a streamed transaction: its Relation message comes
+     * inside the Stream Start/Stop block, with the transaction's xid. A batch of ordinary transactions
+     * around it that must take the exact path (the keyless table) re-reads the batch's messages, and
+     * must read that Relation message as a streamed one.
+     */
+    @ParameterizedTest(name = "PostgreSQL {0}")
+    @AllPgVersions
+    @Disabled("bug: the batched applier's exact path decodes a Relation message of a streamed block as an ordinary"
+            + " one (DecodeException: replica identity 0x40 for .); found by BatchedEquivalenceIT")
+    void shouldApplyABatchOnTheExactPathAroundAStreamedTransactionThatSentARelation(int version) throws Exception {
+        try (ReplicationFixture fixture = ReplicationFixture.create(TestPostgres.pair(version, version),
+                FixtureOptions.DEFAULTS.withDecodeLater(), BULK, "CREATE TABLE journal (n int, note text)",
+                "ALTER TABLE journal REPLICA IDENTITY FULL");
+             ApplyHandler applier = fixture.openHandler("stream_relation_exact", "batched")) {
+            fixture.run(applier,
+                    "INSERT INTO journal VALUES (1, 'twin'), (1, 'twin')",
+                    "INSERT INTO bulk SELECT g, 'p' FROM generate_series(1, 2000) g",
+                    "DELETE FROM journal WHERE ctid = (SELECT min(ctid) FROM journal)");
+
+            assertThat(fixture.targetRows("journal")).isEqualTo(fixture.sourceRows("journal")).containsExactly("(1,twin)");
+            assertThat(fixture.targetRows("bulk")).hasSize(2000).isEqualTo(fixture.sourceRows("bulk"));
+            assertThat(types(fixture)).contains(MessageType.STREAM_START);
         }
     }
 
