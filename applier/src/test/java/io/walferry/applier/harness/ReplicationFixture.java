@@ -62,6 +62,9 @@ public final class ReplicationFixture implements AutoCloseable {
     private final List<Captured> captured = new ArrayList<>();
     private final PgOutputDecoder watcher;
     private final FixtureOptions options;
+    /** The DDL run on the source and the target, marker table included: what a further target gets. */
+    private final List<String> tables;
+    private final List<Connection> furtherTargets = new ArrayList<>();
     private Connection replication;
     private PGReplicationStream stream;
     private long markers;
@@ -78,6 +81,7 @@ public final class ReplicationFixture implements AutoCloseable {
         this.targetSql = pair.target().connect(targetDatabase);
         List<String> all = new ArrayList<>(ddl);
         all.add("CREATE TABLE " + MARKER_TABLE + " (n bigint)");
+        this.tables = List.copyOf(all);
         for (String statement : all) {
             execute(sourceSql, statement);
             execute(targetSql, statement);
@@ -106,6 +110,13 @@ public final class ReplicationFixture implements AutoCloseable {
                     : "CREATE_REPLICATION_SLOT " + slot + kind + " LOGICAL pgoutput NOEXPORT_SNAPSHOT";
             execute(replication, command);
         }
+        if (!options.decodeLater()) {
+            openStream();
+        }
+    }
+
+    /** Starts streaming from the slot on the replication connection. */
+    private void openStream() throws SQLException {
         ChainedLogicalStreamBuilder builder = replication.unwrap(PGConnection.class).getReplicationAPI()
                 .replicationStream().logical()
                 .withSlotName(slot)
@@ -139,6 +150,9 @@ public final class ReplicationFixture implements AutoCloseable {
 
     /** Tells the slot that everything up to {@code lsn} is applied (the pipeline's feedback). */
     public void confirm(long lsn) throws SQLException {
+        if (stream == null) {
+            openStream();
+        }
         LogSequenceNumber position = LogSequenceNumber.valueOf(lsn);
         stream.setAppliedLSN(position);
         stream.setFlushedLSN(position);
@@ -191,6 +205,30 @@ public final class ReplicationFixture implements AutoCloseable {
         };
         handler.open(protocolVersion);
         return handler;
+    }
+
+    /**
+     * A further target database on the target server with this fixture's tables, for an applier that
+     * gets the same stream ({@link #captured()}) as the first; the fixture closes its connection.
+     */
+    public TargetDatabase createTarget(String prefix) throws SQLException {
+        String database = pair.target().createDatabase(prefix);
+        Connection sql = pair.target().connect(database);
+        furtherTargets.add(sql);
+        for (String statement : tables) {
+            execute(sql, statement);
+        }
+        return new TargetDatabase(database, ConnectionSpec.parse(pair.target().libpqUrl(database)), sql);
+    }
+
+    /**
+     * A target database made by {@link #createTarget}.
+     *
+     * @param name the database's name
+     * @param spec the applier's connection settings for it
+     * @param sql  a connection to it, for reading rows; the fixture closes it
+     */
+    public record TargetDatabase(String name, ConnectionSpec spec, Connection sql) {
     }
 
     public Connection source() {
@@ -266,6 +304,9 @@ public final class ReplicationFixture implements AutoCloseable {
     }
 
     private MessageType deliverOne(ApplyHandler handler) throws Exception {
+        if (stream == null) {
+            openStream();
+        }
         long deadline = System.nanoTime() + READ_TIMEOUT_NANOS;
         ByteBuffer buffer;
         while ((buffer = stream.readPending()) == null) {
@@ -323,6 +364,7 @@ public final class ReplicationFixture implements AutoCloseable {
         try {
             if (stream != null) {
                 stream.close();
+                stream = null;
             }
         } finally {
             replication.close();
@@ -337,5 +379,8 @@ public final class ReplicationFixture implements AutoCloseable {
         }
         sourceSql.close();
         targetSql.close();
+        for (Connection further : furtherTargets) {
+            further.close();
+        }
     }
 }
