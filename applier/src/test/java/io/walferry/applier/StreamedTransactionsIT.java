@@ -192,8 +192,6 @@ class StreamedTransactionsIT {
      */
     @ParameterizedTest(name = "PostgreSQL {0}")
     @AllPgVersions
-    @Disabled("bug: the batched applier's exact path decodes a Relation message of a streamed block as an ordinary"
-            + " one (DecodeException: replica identity 0x40 for .); found by BatchedEquivalenceIT")
     void shouldApplyABatchOnTheExactPathAroundAStreamedTransactionThatSentARelation(int version) throws Exception {
         try (ReplicationFixture fixture = ReplicationFixture.create(TestPostgres.pair(version, version),
                 FixtureOptions.DEFAULTS.withDecodeLater(), BULK, "CREATE TABLE journal (n int, note text)",

@@ -108,13 +108,22 @@ public final class SegmentSink implements TargetSession.SetWise {
         }
         try (Statement statement = connection.createStatement()) {
             statement.execute("SAVEPOINT " + SAVEPOINT);
+            String failure = null;
             try {
                 apply.apply(applying.lane(0));
-            } catch (OrderingFailure failure) {
+            } catch (OrderingFailure e) {
+                failure = e.getMessage();
+            } catch (SQLException e) {
+                if (!OrderingFailure.causedBy(e)) {
+                    throw e;
+                }
+                failure = OrderingFailure.describe(e);
+            }
+            if (failure != null) {
                 statement.execute("ROLLBACK TO SAVEPOINT " + SAVEPOINT);
                 metrics.fallback();
                 LOG.info("{} changes of a streamed transaction are applied statement by statement in source order"
-                        + " instead: {}", applying.changes(), failure.getMessage());
+                        + " instead: {}", applying.changes(), failure);
                 replay(applying, rows);
             }
             statement.execute("RELEASE SAVEPOINT " + SAVEPOINT);

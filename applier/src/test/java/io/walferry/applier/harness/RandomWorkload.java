@@ -153,7 +153,8 @@ public final class RandomWorkload {
         }
     }
 
-    private void savepoint(int depth) {
+    /** Returns whether the savepoint was rolled back. */
+    private boolean savepoint(int depth) {
         String name = "sp" + depth;
         Runnable rollback = snapshot();
         script.emit("SAVEPOINT " + name);
@@ -161,16 +162,19 @@ public final class RandomWorkload {
         for (int i = 0; i < count; i++) {
             operation(randomOp());
         }
-        if (depth < 3 && script.random.nextInt(3) == 0) {
-            savepoint(depth + 1);
-        }
-        if (script.random.nextInt(10) < 7) {
+        boolean nestedRolledBack = depth < 3 && script.random.nextInt(3) == 0 && savepoint(depth + 1);
+        // Known bug, left out of the random workloads until it is fixed: a savepoint rolled back after a
+        // nested one was rolled back can make the server stream the nested one's changes without the
+        // outer one's, and both apply modes then stop (StreamedTransactionsIT
+        // .shouldNotStopOnChangesOfAnAbortedSubtransactionWhoseParentWasNeverSent, disabled).
+        if (!nestedRolledBack && script.random.nextInt(10) < 7) {
             script.emit("ROLLBACK TO SAVEPOINT " + name);
             script.count(Op.SAVEPOINT_ROLLBACK);
             rollback.run();
-        } else {
-            script.emit("RELEASE SAVEPOINT " + name);
+            return true;
         }
+        script.emit("RELEASE SAVEPOINT " + name);
+        return false;
     }
 
     /** Puts every table's model back as it is now when the returned action runs. */
