@@ -5,7 +5,7 @@
 # loads pgbench at the same scale into all three (pgbench -i is deterministic, so the targets start
 # equal to the source), creates walferry's slot and a disabled native subscription, writes a
 # pgbench backlog on the source, then drains it twice and times each:
-#   walferry replicate --exit-when-caught-up        (transactional apply, text values)
+#   walferry replicate --exit-when-caught-up        (replicate's default apply mode)
 #   ALTER SUBSCRIPTION ... ENABLE, until its slot's confirmed_flush_lsn reaches the backlog's end
 #                                                   (binary = true, streaming = on)
 # and checks that both targets equal the source. Needs PostgreSQL server binaries (PGBIN) and
@@ -79,7 +79,7 @@ want=$(check $SRC)
 for p in $WF $NATIVE; do
   [[ $(check $p) == "$want" ]] || { echo "target on port $p differs from the source: $(check $p) vs $want" >&2; exit 1; }
 done
-printf 'walferry replicate (transactional): %.2f s, %.0f row changes/s\n' "$wf" "$(echo "$changes / $wf" | bc -l)"
+printf 'walferry replicate (default apply mode): %.2f s, %.0f row changes/s\n' "$wf" "$(echo "$changes / $wf" | bc -l)"
 printf 'native subscription (binary, streaming): %.2f s, %.0f row changes/s\n' "$native" "$(echo "$changes / $native" | bc -l)"
 printf 'ratio walferry / native: %.2f\n' "$(echo "$wf / $native" | bc -l)"
 echo "both targets equal the source (balances and history)"
