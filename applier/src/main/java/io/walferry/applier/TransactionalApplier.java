@@ -267,6 +267,15 @@ public final class TransactionalApplier implements ApplyHandler {
                 return null;
             }
             TargetSession session = streams.session(block);
+            if (session.heldFailure() != null) {
+                if (changeXid != block.xid()) {
+                    return null; // a (sub)transaction inside the failed one, or itself: discarded until its abort
+                }
+                deferOrThrow(block, session.raiseHeld("streamed source transaction " + block.xid() + " went on without"
+                        + " aborting subtransaction " + session.heldSubtransaction() + "; the target transaction was"
+                        + " rolled back"));
+                return null;
+            }
             if (changeXid != block.xid()) {
                 try {
                     session.enterSubtransaction(changeXid);
@@ -324,6 +333,9 @@ public final class TransactionalApplier implements ApplyHandler {
     }
 
     private void deferOrThrow(StreamedTransaction transaction, ApplyException failure) {
+        if (transaction != null && transaction.session() != null && transaction.session().heldFailure() == failure) {
+            return; // held for its subtransaction, which the source may still abort
+        }
         if (transaction == null || !transaction.mayBeReplay() || failure.failure().transientFailure()) {
             throw failure;
         }
@@ -400,6 +412,10 @@ public final class TransactionalApplier implements ApplyHandler {
             } else if (transaction == null) {
                 throw outOfOrder("STREAM COMMIT of transaction " + commit.xid() + ", which never started"
                         + " (expected: STREAM START first)");
+            } else if (transaction.session() != null && transaction.session().heldFailure() != null) {
+                throw transaction.session().raiseHeld("streamed source transaction " + commit.xid() + " committed at LSN "
+                        + Lsn.format(commit.commitLsn()) + " without aborting subtransaction "
+                        + transaction.session().heldSubtransaction() + "; the target transaction was rolled back");
             } else if (transaction.deferredFailure() != null) {
                 throw transaction.deferredFailure().withContext("streamed source transaction " + commit.xid()
                         + " committed at LSN " + Lsn.format(commit.commitLsn()) + ", after the applier's recorded progress");

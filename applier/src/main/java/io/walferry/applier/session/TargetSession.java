@@ -56,6 +56,8 @@ public final class TargetSession implements AutoCloseable {
     private final LongHashSet savepointXids = new LongHashSet();
     private PreparedStatement recordProgress;
     private SetWise setWise;
+    private ApplyException held;
+    private long heldSubXid;
     /** True while the set-wise buffer hands changes back to be applied statement by statement. */
     private boolean replaying;
     private boolean open;
@@ -129,9 +131,9 @@ public final class TargetSession implements AutoCloseable {
                 tally.add(metrics.table(insert.relation().qualifiedName()), ChangeOp.INSERT);
             }
         } catch (SQLException e) {
-            throw failed("INSERT into " + insert.relation().qualifiedName(), e);
+            throw failedChange("INSERT into " + insert.relation().qualifiedName(), e);
         } catch (ApplyException e) {
-            throw failed(e);
+            throw failedChange(e);
         }
     }
 
@@ -148,9 +150,9 @@ public final class TargetSession implements AutoCloseable {
                 tally.add(metrics.table(update.relation().qualifiedName()), ChangeOp.UPDATE);
             }
         } catch (SQLException e) {
-            throw failed("UPDATE of " + update.relation().qualifiedName(), e);
+            throw failedChange("UPDATE of " + update.relation().qualifiedName(), e);
         } catch (ApplyException e) {
-            throw failed(e);
+            throw failedChange(e);
         }
     }
 
@@ -166,9 +168,9 @@ public final class TargetSession implements AutoCloseable {
                 tally.add(metrics.table(delete.relation().qualifiedName()), ChangeOp.DELETE);
             }
         } catch (SQLException e) {
-            throw failed("DELETE from " + delete.relation().qualifiedName(), e);
+            throw failedChange("DELETE from " + delete.relation().qualifiedName(), e);
         } catch (ApplyException e) {
-            throw failed(e);
+            throw failedChange(e);
         }
     }
 
@@ -229,9 +231,9 @@ public final class TargetSession implements AutoCloseable {
                 flushSetWise();
             }
         } catch (SQLException e) {
-            throw failed(op + " of " + relation.qualifiedName(), e);
+            throw failedChange(op + " of " + relation.qualifiedName(), e);
         } catch (ApplyException e) {
-            throw failed(e);
+            throw failedChange(e);
         }
     }
 
@@ -312,16 +314,16 @@ public final class TargetSession implements AutoCloseable {
             flushSetWise();
             batch.execute();
         } catch (SQLException e) {
-            throw failed("applying changes set-wise", e);
+            throw failedChange("applying changes set-wise", e);
         } catch (ApplyException e) {
-            throw failed(e);
+            throw failedChange(e);
         }
     }
 
     /** Opens a savepoint for subtransaction {@code subXid} of a streamed transaction, unless it has one. */
     public void enterSubtransaction(long subXid) {
         if (!savepointXids.contains(subXid)) {
-            run("SAVEPOINT " + savepointName(subXid), "opening a savepoint for subtransaction " + subXid);
+            run("SAVEPOINT " + savepointName(subXid), "opening a savepoint for subtransaction " + subXid, true);
             savepoints.addLong(subXid);
             savepointXids.add(subXid);
             tally.savepoint();
@@ -343,7 +345,12 @@ public final class TargetSession implements AutoCloseable {
             setWise.clear();
         }
         String name = savepointName(subXid);
+        ApplyException stillHeld = held;
+        held = null;
         run("ROLLBACK TO SAVEPOINT " + name + "; RELEASE SAVEPOINT " + name, "rolling back subtransaction " + subXid);
+        if (stillHeld != null && savepoints.indexOf(heldSubXid) < index) {
+            held = stillHeld; // the failure belongs to an older subtransaction, which this rollback leaves
+        }
         for (int i = savepoints.size() - 1; i >= index; i--) {
             savepointXids.remove(savepoints.removeAt(i));
         }
@@ -398,6 +405,11 @@ public final class TargetSession implements AutoCloseable {
     }
 
     private void run(String sql, String what) {
+        run(sql, what, false);
+    }
+
+    /** Runs {@code sql} after what waits; with {@code holdable}, a failure of a change is {@linkplain #failedChange held}. */
+    private void run(String sql, String what, boolean holdable) {
         try {
             flushSetWise();
             batch.execute();
@@ -406,10 +418,80 @@ public final class TargetSession implements AutoCloseable {
                 statement.execute(sql);
             }
         } catch (SQLException e) {
-            throw failed(what, e);
+            throw holdable ? failedChange(what, e) : failed(what, e);
         } catch (ApplyException e) {
-            throw failed(e);
+            throw holdable ? failedChange(e) : failed(e);
         }
+    }
+
+    /**
+     * A change failed inside a subtransaction's savepoint (of a streamed transaction): the session
+     * rolls back to that savepoint only and holds the failure, since the source may yet abort the
+     * subtransaction (PostgreSQL can send a subtransaction's changes without those of an aborted
+     * parent they depend on, then the aborts). The caller discards the subtransaction's further
+     * changes; its Stream Abort clears the failure ({@link #rollbackSubtransaction}); anything else
+     * raises it ({@link #heldFailure()}). Outside a savepoint, or when the failure heals by
+     * reconnecting, or when the rollback to the savepoint fails, it is {@link #failed} as usual.
+     */
+    private ApplyException failedChange(String what, SQLException error) {
+        if (held == null && canHold(ApplyFailure.of(error))) {
+            return hold(new ApplyException(ApplyFailure.of(error), what + " in " + transaction.describe()
+                    + " failed on the target " + target + ": " + TargetErrors.describe(error), error));
+        }
+        return failed(what, error);
+    }
+
+    private ApplyException failedChange(ApplyException error) {
+        if (error == held) {
+            return error;
+        }
+        if (held == null && canHold(error.failure())) {
+            return hold(error.withContext("in " + transaction.describe() + " on the target " + target));
+        }
+        return failed(error);
+    }
+
+    private boolean canHold(ApplyFailure failure) {
+        return !failure.transientFailure() && !savepoints.isEmpty() && !broken;
+    }
+
+    private ApplyException hold(ApplyException failure) {
+        long subXid = savepoints.getLong(savepoints.size() - 1);
+        batch.clear();
+        if (setWise != null) {
+            setWise.clear();
+        }
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("ROLLBACK TO SAVEPOINT " + savepointName(subXid));
+        } catch (SQLException e) {
+            LOG.debug("rolling back to the savepoint of subtransaction {} failed", subXid, e);
+            return failed(failure.withContext("the target transaction was rolled back"));
+        }
+        held = failure;
+        heldSubXid = subXid;
+        LOG.debug("holding a failure of subtransaction {} until the source says whether it aborted: {}", subXid,
+                failure.getMessage());
+        return failure;
+    }
+
+    /** The failure held for a subtransaction ({@link #failedChange}), or {@code null}. */
+    public ApplyException heldFailure() {
+        return held;
+    }
+
+    /** The subtransaction whose failure is held; meaningful while {@link #heldFailure()} is not null. */
+    public long heldSubtransaction() {
+        return heldSubXid;
+    }
+
+    /**
+     * Raises the held failure: the source did not abort the subtransaction before going on (or
+     * committed); the target transaction is rolled back.
+     */
+    public ApplyException raiseHeld(String context) {
+        ApplyException failure = held;
+        held = null;
+        return failed(failure.withContext(context));
     }
 
     private ApplyException failed(String what, SQLException error) {
@@ -439,6 +521,7 @@ public final class TargetSession implements AutoCloseable {
     }
 
     private void reset() {
+        held = null;
         open = false;
         dirty = false;
         savepoints.clear();
