@@ -96,6 +96,11 @@ class HttpEndpointTest {
             assertThat(get(endpoint, "/metrics").statusCode()).isEqualTo(200);
             assertThat(httpThreads()).isEqualTo(1);
         }
+        // The event loop's thread completes the shutdown future before it exits: give it a moment to end.
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+        while (httpThreads() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
         assertThat(httpThreads()).isZero();
         assertThatThrownBy(() -> new Socket(address.getAddress(), address.getPort()).close())
                 .isInstanceOf(ConnectException.class);
