@@ -93,11 +93,6 @@ public final class BatchedApplier implements ApplyHandler {
         return router.durableLsn();
     }
 
-    /** The lanes in use since the last {@link #open} (the recorded number after an unfinished batch). */
-    public int lanes() {
-        return router.lanes();
-    }
-
     @Override
     public void close() {
         router.close();

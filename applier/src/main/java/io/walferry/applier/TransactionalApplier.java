@@ -18,7 +18,6 @@ import io.walferry.engine.metrics.ApplyMetrics;
 import io.walferry.engine.metrics.PipelineMetrics;
 import io.walferry.engine.pipeline.ApplyHandler;
 import io.walferry.engine.source.ConnectionSpec;
-import java.util.IdentityHashMap;
 import java.util.Map;
 import org.agrona.DirectBuffer;
 import org.slf4j.Logger;
@@ -58,22 +57,15 @@ public final class TransactionalApplier implements ApplyHandler {
     public static final int LANE = 0;
 
     private static final Logger LOG = LoggerFactory.getLogger(TransactionalApplier.class);
-    /** The schema of walferry's state, on every server it writes to. */
-    private static final String STATE_SCHEMA = "walferry";
 
     private final TargetConnector connector;
     private final String pipelineName;
     private final ApplierOptions options;
     private final ProgressTable progress;
     private final RelationSqlCache relations = new RelationSqlCache();
-    private final Map<String, Long> tableSnapshots;
+    private final SkippedChanges skippedChanges;
     /** Applies streamed transactions only, for the batched applier, which applies the others. */
     private final boolean streamedOnly;
-    /**
-     * {@link #tableSnapshots} by the decoder's relation (a new one per Relation message, so a renamed
-     * table is looked up again), filled as relations come: no string built per change.
-     */
-    private final Map<RelationInfo, Long> snapshotLsnByRelation = new IdentityHashMap<>();
     private ApplyMetrics metrics;
     private PgOutputDecoder decoder;
     private TargetSession main;
@@ -119,7 +111,7 @@ public final class TransactionalApplier implements ApplyHandler {
         this.pipelineName = pipelineName;
         this.options = options;
         this.progress = progress;
-        this.tableSnapshots = Map.copyOf(tableSnapshots);
+        this.skippedChanges = new SkippedChanges(tableSnapshots);
         this.streamedOnly = streamedOnly;
         this.metrics = PipelineMetrics.unpublished(pipelineName).apply();
     }
@@ -132,7 +124,7 @@ public final class TransactionalApplier implements ApplyHandler {
         closeSessions();
         decoder = new PgOutputDecoder(protocolVersion);
         relations.clear();
-        snapshotLsnByRelation.clear();
+        skippedChanges.clear();
         this.recordedEndLsn = recordedEndLsn;
         durableLsn = Lsn.max(durableLsn, recordedEndLsn);
         replayZone = recordedEndLsn != Lsn.INVALID;
@@ -154,7 +146,7 @@ public final class TransactionalApplier implements ApplyHandler {
         closeSessions();
         decoder = new PgOutputDecoder(protocolVersion);
         relations.clear();
-        snapshotLsnByRelation.clear();
+        skippedChanges.clear();
         main = newSession();
         java.util.SortedMap<Integer, ProgressTable.Progress> lanes = main.adoptLanes(LANE, LANE);
         if (lanes != null) {
@@ -298,7 +290,7 @@ public final class TransactionalApplier implements ApplyHandler {
      * carries it), which must never overwrite the target's, or a change a resumed load's copy holds.
      */
     private boolean skipped(RelationInfo relation) {
-        return STATE_SCHEMA.equals(relation.namespace()) || coveredByCopy(relation);
+        return SkippedChanges.state(relation) || coveredByCopy(relation);
     }
 
     /**
@@ -309,13 +301,7 @@ public final class TransactionalApplier implements ApplyHandler {
      * the pipeline streams without in-progress transactions while such tables exist.
      */
     private boolean coveredByCopy(RelationInfo relation) {
-        if (tableSnapshots.isEmpty()) {
-            return false;
-        }
-        long snapshotLsn = snapshotLsnByRelation.computeIfAbsent(relation, info -> {
-            Long lsn = tableSnapshots.get(relation.namespace() + '\u0000' + relation.name());
-            return lsn == null ? Lsn.INVALID : lsn;
-        });
+        long snapshotLsn = skippedChanges.snapshotLsn(relation);
         if (snapshotLsn == Lsn.INVALID) {
             return false;
         }

@@ -3,6 +3,7 @@ package io.walferry.applier.batch;
 import io.walferry.applier.ApplyException;
 import io.walferry.applier.ApplyFailure;
 import io.walferry.applier.BatchOptions;
+import io.walferry.applier.SkippedChanges;
 import io.walferry.applier.session.ProgressTable;
 import io.walferry.applier.session.TargetConnector;
 import io.walferry.applier.sql.RelationSqlCache;
@@ -19,7 +20,6 @@ import io.walferry.engine.metrics.PipelineMetrics;
 import io.walferry.engine.source.ConnectionSpec;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.function.Function;
@@ -36,14 +36,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class BatchRouter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BatchRouter.class);
-    private static final String STATE_SCHEMA = "walferry";
 
     private final TargetConnector connector;
     private final String pipelineName;
     private final BatchOptions options;
     private final Map<String, Long> tableSnapshots;
+    private final SkippedChanges skippedChanges;
     private final Function<ProgressTable, StreamedApply> streamedFactory;
-    private final Map<RelationInfo, Long> snapshotLsnByRelation = new IdentityHashMap<>();
     private final RelationSqlCache relations = new RelationSqlCache();
     private ApplyMetrics metrics;
     private PgOutputDecoder decoder;
@@ -69,17 +68,13 @@ public final class BatchRouter implements AutoCloseable {
         this.pipelineName = pipelineName;
         this.options = options;
         this.tableSnapshots = Map.copyOf(tableSnapshots);
+        this.skippedChanges = new SkippedChanges(tableSnapshots);
         this.streamedFactory = streamedFactory;
         this.metrics = PipelineMetrics.unpublished(pipelineName).apply();
     }
 
     public void recordInto(ApplyMetrics applyMetrics) {
         this.metrics = applyMetrics;
-    }
-
-    /** The lanes in use since the last {@link #open}. */
-    public int lanes() {
-        return laneCount;
     }
 
     /**
@@ -90,7 +85,7 @@ public final class BatchRouter implements AutoCloseable {
         closeAll();
         decoder = new PgOutputDecoder(protocolVersion);
         relations.clear();
-        snapshotLsnByRelation.clear();
+        skippedChanges.clear();
         inTransaction = false;
         skipping = false;
         failed = false;
@@ -133,7 +128,7 @@ public final class BatchRouter implements AutoCloseable {
             level = Lsn.compare(recorded[lane - 1], level) < 0 ? recorded[lane - 1] : level;
         }
         unlevel = highest != level;
-        executor = new CycleExecutor(connector, pipelineName, protocolVersion, recorded, metrics, this::skipTruncated);
+        executor = new CycleExecutor(connector, pipelineName, protocolVersion, recorded, metrics, new SkippedChanges(tableSnapshots));
         streamed = streamedFactory.apply(ProgressTable.lanes(pipelineName, 1, laneCount));
         streamed.recordInto(metrics);
         streamed.open(protocolVersion, level);
@@ -163,7 +158,7 @@ public final class BatchRouter implements AutoCloseable {
         coalescer = new Coalescer(laneCount, recorded);
         executor.close();
         executor = new CycleExecutor(connector, pipelineName, decoder.protocolVersion(), recorded, metrics,
-                this::skipTruncated);
+                new SkippedChanges(tableSnapshots));
         streamed.open(decoder.protocolVersion(), level);
         openedAt = level;
     }
@@ -174,11 +169,21 @@ public final class BatchRouter implements AutoCloseable {
                     : "the applier failed on an earlier message: call open() again to resume from the recorded progress");
         }
         try {
+            if (decoder.state() == PgOutputDecoder.State.IN_STREAM_BLOCK && rowChange(buffer.getByte(offset))) {
+                // A streamed transaction's change is the streamed path's alone, which decodes it: once is enough
+                // (row changes leave the decoder's state and relations as they are).
+                streamed.onMessage(buffer, offset, length, lsn);
+                return;
+            }
             dispatch(decoder.wrap(buffer, offset, length), buffer, offset, length, lsn);
         } catch (RuntimeException e) {
             failed = true;
             throw e;
         }
+    }
+
+    private static boolean rowChange(byte typeByte) {
+        return typeByte == 'I' || typeByte == 'U' || typeByte == 'D' || typeByte == 'T';
     }
 
     private void dispatch(MessageType type, DirectBuffer buffer, int offset, int length, long lsn) {
@@ -187,9 +192,7 @@ public final class BatchRouter implements AutoCloseable {
             case BEGIN -> onBegin(decoder.begin(), buffer, offset, length, lsn);
             case COMMIT -> onCommit(decoder.commit(), buffer, offset, length, lsn);
             case INSERT, UPDATE, DELETE, TRUNCATE -> {
-                if (inStream) {
-                    streamed.onMessage(buffer, offset, length, lsn);
-                } else if (!inTransaction) {
+                if (!inTransaction) {
                     throw new ApplyException(ApplyFailure.UNSUPPORTED_STREAM, type.displayName() + " arrived outside a"
                             + " transaction (expected: after BEGIN or STREAM START)");
                 } else if (!skipping) {
@@ -202,7 +205,7 @@ public final class BatchRouter implements AutoCloseable {
                 // which the exact path's decoder would misread); the batch is empty then (the batches are
                 // committed at Stream Start), and its changes take the relation as it stands when they come.
                 if (!inStream) {
-                    cycle.log(buffer, offset, length, lsn);
+                    cycle.log(buffer, offset, length);
                 }
             }
             case STREAM_START, STREAM_COMMIT -> commitBatches();
@@ -225,7 +228,7 @@ public final class BatchRouter implements AutoCloseable {
         // Below the lowest lane, every lane has it; above it, each lane decides (applies()).
         skipping = Lsn.compare(commitLsn, level) < 0;
         if (!skipping) {
-            cycle.log(buffer, offset, length, lsn);
+            cycle.log(buffer, offset, length);
         }
     }
 
@@ -238,7 +241,7 @@ public final class BatchRouter implements AutoCloseable {
         if (skipping) {
             return;
         }
-        cycle.log(buffer, offset, length, lsn);
+        cycle.log(buffer, offset, length);
         cycle.committed(commit.endLsn(), commit.commitLsn(), xid, commit.commitTimeMicros());
         if (cycle.exact() || cycle.changes() >= options.batchRows() || cycle.log.size() >= options.batchBytes()
                 || System.nanoTime() - cycle.startedNanos() >= options.flushMillis() * 1_000_000L) {
@@ -277,13 +280,13 @@ public final class BatchRouter implements AutoCloseable {
 
     private void onChange(MessageType type, DirectBuffer buffer, int offset, int length, long lsn) {
         if (type == MessageType.TRUNCATE) {
-            int index = cycle.log(buffer, offset, length, lsn);
+            int index = cycle.log(buffer, offset, length);
             cycle.log.route(index, 0, 0);
             cycle.exact("a TRUNCATE");
             for (int i = 0; i < decoder.truncate().relationCount(); i++) {
                 RelationInfo relation = decoder.truncate().relation(i);
                 cycle.seed(relation);
-                if (!skipTruncated(relation, commitLsn)) {
+                if (!skippedChanges.skips(relation, commitLsn)) {
                     cycle.counted(relation.qualifiedName(), ChangeOp.TRUNCATE);
                 }
             }
@@ -291,7 +294,7 @@ public final class BatchRouter implements AutoCloseable {
         }
         RelationInfo relation = type == MessageType.INSERT ? decoder.insert().relation()
                 : type == MessageType.UPDATE ? decoder.update().relation() : decoder.delete().relation();
-        if (skipped(relation)) {
+        if (skippedChanges.skips(relation, commitLsn)) {
             return;
         }
         SetStatements sql;
@@ -302,7 +305,7 @@ public final class BatchRouter implements AutoCloseable {
                     + " on " + connector.describe() + " failed: " + e.getMessage(), e);
         }
         cycle.seed(relation);
-        int index = cycle.log(buffer, offset, length, lsn);
+        int index = cycle.log(buffer, offset, length);
         cycle.counted(relation.qualifiedName(), type == MessageType.INSERT ? ChangeOp.INSERT
                 : type == MessageType.UPDATE ? ChangeOp.UPDATE : ChangeOp.DELETE);
         if (quick(index)) {
@@ -325,25 +328,6 @@ public final class BatchRouter implements AutoCloseable {
             return true;
         }
         return false;
-    }
-
-    /**
-     * Whether a change of {@code relation} is not applied: walferry's own state on the source, or a
-     * change a resumed load's copy holds (its transaction committed before the table's snapshot).
-     */
-    private boolean skipped(RelationInfo relation) {
-        return skipTruncated(relation, commitLsn);
-    }
-
-    private boolean skipTruncated(RelationInfo relation, long transactionCommitLsn) {
-        if (STATE_SCHEMA.equals(relation.namespace())) {
-            return true;
-        }
-        if (tableSnapshots.isEmpty()) {
-            return false;
-        }
-        Long snapshotLsn = tableSnapshots.get(relation.namespace() + '\u0000' + relation.name());
-        return snapshotLsn != null && Lsn.compare(transactionCommitLsn, snapshotLsn) < 0;
     }
 
     /** The end LSN of the last source transaction committed on the target, on every lane. */

@@ -1,6 +1,8 @@
 package io.walferry.applier.batch;
 
 import io.walferry.applier.sql.SetStatements;
+import io.walferry.decoder.PgOutputDecoder;
+import io.walferry.decoder.RelationCache;
 import io.walferry.decoder.RelationInfo;
 import io.walferry.engine.metrics.ChangeOp;
 import java.util.ArrayList;
@@ -53,8 +55,18 @@ final class Cycle {
     }
 
     /** Keeps a message for the exact path; returns its index in {@link #log}. */
-    int log(DirectBuffer buffer, int offset, int length, long lsn) {
-        return log.append(buffer, offset, length, lsn);
+    int log(DirectBuffer buffer, int offset, int length) {
+        return log.append(buffer, offset, length);
+    }
+
+    /**
+     * A decoder for reading {@link #log} again: it knows the relations the batch's changes were
+     * decoded with ({@link #seeds}); the log's own Relation messages replace them as it goes.
+     */
+    PgOutputDecoder replayDecoder(int protocolVersion) {
+        RelationCache relations = new RelationCache();
+        seeds.values().forEach(relations::remember);
+        return new PgOutputDecoder(protocolVersion, relations);
     }
 
     /** Remembers {@code relation} as the one in force for its first change in this batch, unless one is. */
@@ -262,10 +274,6 @@ final class Cycle {
 
     Map<Integer, TableBatch> lane(int lane) {
         return lanes.get(lane);
-    }
-
-    int laneCount() {
-        return lanes.size();
     }
 
     int changes() {

@@ -3,6 +3,7 @@ package io.walferry.applier.batch;
 import io.walferry.applier.ApplierOptions;
 import io.walferry.applier.ApplyException;
 import io.walferry.applier.ApplyFailure;
+import io.walferry.applier.SkippedChanges;
 import io.walferry.applier.session.ProgressTable;
 import io.walferry.applier.session.TargetConnector;
 import io.walferry.applier.session.TargetSession;
@@ -10,8 +11,6 @@ import io.walferry.applier.sql.RelationSqlCache;
 import io.walferry.decoder.Lsn;
 import io.walferry.decoder.MessageType;
 import io.walferry.decoder.PgOutputDecoder;
-import io.walferry.decoder.RelationCache;
-import io.walferry.decoder.RelationInfo;
 import io.walferry.engine.metrics.ApplyMetrics;
 import io.walferry.engine.metrics.ChangeOp;
 import java.util.Map;
@@ -21,7 +20,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.agrona.concurrent.UnsafeBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,35 +38,30 @@ final class CycleExecutor implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CycleExecutor.class);
     private static final long CLOSE_WAIT_SECONDS = 30;
 
-    /** Which relations of a TRUNCATE the exact path leaves alone, given its transaction's commit LSN. */
-    interface TruncateFilter {
-        boolean skip(RelationInfo relation, long commitLsn);
-    }
-
     private final TargetConnector connector;
     private final String pipeline;
     private final int protocolVersion;
     private final ApplyMetrics metrics;
-    private final TruncateFilter truncateFilter;
+    /** Which relations of a TRUNCATE the exact path leaves alone; this thread's own instance. */
+    private final SkippedChanges skippedChanges;
     /** Where each lane's progress row stands (index 0 is lane 1); coordinator thread only, after construction. */
     private final long[] recorded;
     private final ExecutorService coordinator;
     private final ExecutorService[] laneThreads;
     private final LaneSession[] lanes;
     private final RelationSqlCache exactRelations = new RelationSqlCache();
-    private final UnsafeBuffer replayBuffer = new UnsafeBuffer(new byte[0]);
     private TargetSession exact;
     private Future<?> inFlight;
     private volatile long durableLsn;
 
     CycleExecutor(TargetConnector connector, String pipeline, int protocolVersion, long[] recorded,
-                  ApplyMetrics metrics, TruncateFilter truncateFilter) {
+                  ApplyMetrics metrics, SkippedChanges skippedChanges) {
         this.connector = connector;
         this.pipeline = pipeline;
         this.protocolVersion = protocolVersion;
         this.recorded = recorded.clone();
         this.metrics = metrics;
-        this.truncateFilter = truncateFilter;
+        this.skippedChanges = skippedChanges;
         this.coordinator = Executors.newSingleThreadExecutor(named("walferry-batch-" + pipeline));
         this.laneThreads = new ExecutorService[recorded.length];
         this.lanes = new LaneSession[recorded.length];
@@ -241,18 +234,15 @@ final class CycleExecutor implements AutoCloseable {
             exact = new TargetSession(connector, exactRelations, ProgressTable.lanes(pipeline, 1, lanes.length),
                     ApplierOptions.DEFAULTS, metrics);
         }
-        RelationCache relations = new RelationCache();
-        cycle.seeds.values().forEach(relations::remember);
-        PgOutputDecoder decoder = new PgOutputDecoder(protocolVersion, relations);
+        PgOutputDecoder decoder = cycle.replayDecoder(protocolVersion);
         RawLog log = cycle.log;
-        replayBuffer.wrap(log.bytes());
         long commitLsn = Lsn.INVALID;
         long lowest = recorded[0];
         for (long lane : recorded) {
             lowest = Lsn.compare(lane, lowest) < 0 ? lane : lowest;
         }
         for (int i = 0; i < log.count(); i++) {
-            MessageType type = decoder.wrap(replayBuffer, log.offset(i), log.length(i));
+            MessageType type = log.read(decoder, i);
             switch (type) {
                 case BEGIN -> {
                     commitLsn = decoder.begin().finalLsn();
@@ -285,7 +275,7 @@ final class CycleExecutor implements AutoCloseable {
                 case TRUNCATE -> {
                     if (Lsn.compare(commitLsn, lowest) >= 0) {
                         long at = commitLsn;
-                        exact.truncate(decoder.truncate(), relation -> truncateFilter.skip(relation, at));
+                        exact.truncate(decoder.truncate(), relation -> skippedChanges.skips(relation, at));
                     }
                 }
                 default -> {

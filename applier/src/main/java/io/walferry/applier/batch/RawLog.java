@@ -1,7 +1,10 @@
 package io.walferry.applier.batch;
 
 import java.util.Arrays;
+import io.walferry.decoder.MessageType;
+import io.walferry.decoder.PgOutputDecoder;
 import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * The messages of one batch, as they arrived, in order: what the exact path re-reads to apply the
@@ -12,28 +15,26 @@ final class RawLog {
     private byte[] bytes = new byte[64 * 1024];
     private int[] offsets = new int[1024];
     private int[] lengths = new int[1024];
-    private long[] lsns = new long[1024];
     private int[] lanes = new int[1024];
     private int[] oldLanes = new int[1024];
     private int count;
+    private UnsafeBuffer view;
     private int size;
 
     /** Appends a message; returns its index. */
-    int append(DirectBuffer buffer, int offset, int length, long lsn) {
+    int append(DirectBuffer buffer, int offset, int length) {
         if (size + length > bytes.length) {
             bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + length));
         }
         if (count == offsets.length) {
             offsets = Arrays.copyOf(offsets, count * 2);
             lengths = Arrays.copyOf(lengths, count * 2);
-            lsns = Arrays.copyOf(lsns, count * 2);
             lanes = Arrays.copyOf(lanes, count * 2);
             oldLanes = Arrays.copyOf(oldLanes, count * 2);
         }
         buffer.getBytes(offset, bytes, size, length);
         offsets[count] = size;
         lengths[count] = length;
-        lsns[count] = lsn;
         lanes[count] = -1;
         oldLanes[count] = -1;
         size += length;
@@ -59,6 +60,14 @@ final class RawLog {
         return oldLanes[index];
     }
 
+    /** Decodes message {@code index} with {@code decoder} (read again, for the exact path). */
+    MessageType read(PgOutputDecoder decoder, int index) {
+        if (view == null || view.byteArray() != bytes) {
+            view = new UnsafeBuffer(bytes);
+        }
+        return decoder.wrap(view, offsets[index], lengths[index]);
+    }
+
     int count() {
         return count;
     }
@@ -66,21 +75,5 @@ final class RawLog {
     /** Bytes held. */
     long size() {
         return size;
-    }
-
-    byte[] bytes() {
-        return bytes;
-    }
-
-    int offset(int index) {
-        return offsets[index];
-    }
-
-    int length(int index) {
-        return lengths[index];
-    }
-
-    long lsn(int index) {
-        return lsns[index];
     }
 }

@@ -7,7 +7,6 @@ import io.walferry.decoder.InsertMessage;
 import io.walferry.decoder.MessageType;
 import io.walferry.decoder.PgOutputDecoder;
 import io.walferry.decoder.PgOutputMessage;
-import io.walferry.decoder.RelationCache;
 import io.walferry.decoder.RelationInfo;
 import io.walferry.decoder.UpdateMessage;
 import io.walferry.engine.metrics.ApplyMetrics;
@@ -41,7 +40,6 @@ public final class SegmentSink implements TargetSession.SetWise {
     private final int protocolVersion;
     private final ApplyMetrics metrics;
     private final Coalescer coalescer = new Coalescer(1, null);
-    private final UnsafeBuffer replayBuffer = new UnsafeBuffer(new byte[0]);
     private Cycle segment = new Cycle(1);
     private SetApply apply;
     private Connection applyConnection;
@@ -60,7 +58,7 @@ public final class SegmentSink implements TargetSession.SetWise {
     @Override
     public void add(PgOutputMessage change, RelationInfo relation, SetStatements statements) {
         segment.seed(relation);
-        int index = segment.log(change.buffer(), change.offset(), change.length(), 0);
+        int index = segment.log(change.buffer(), change.offset(), change.length());
         switch (change.type()) {
             case INSERT -> {
                 segment.counted(relation.qualifiedName(), ChangeOp.INSERT);
@@ -132,16 +130,13 @@ public final class SegmentSink implements TargetSession.SetWise {
 
     /** Hands the segment's changes to {@code rows}, in source order, read again from their messages. */
     private void replay(Cycle applying, Consumer<PgOutputMessage> rows) {
-        RelationCache relations = new RelationCache();
-        applying.seeds.values().forEach(relations::remember);
-        PgOutputDecoder decoder = new PgOutputDecoder(protocolVersion, relations);
+        PgOutputDecoder decoder = applying.replayDecoder(protocolVersion);
         // The changes were sent inside a streamed block (each carries its xid): read them in one.
         byte[] streamStart = {'S', 0, 0, 0, 0, 0};
         decoder.wrap(new UnsafeBuffer(streamStart), 0, streamStart.length);
         RawLog log = applying.log;
-        replayBuffer.wrap(log.bytes());
         for (int i = 0; i < log.count(); i++) {
-            MessageType type = decoder.wrap(replayBuffer, log.offset(i), log.length(i));
+            MessageType type = log.read(decoder, i);
             rows.accept(switch (type) {
                 case INSERT -> decoder.insert();
                 case UPDATE -> decoder.update();

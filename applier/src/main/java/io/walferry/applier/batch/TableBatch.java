@@ -21,7 +21,4 @@ final class TableBatch {
         this.sql = sql;
     }
 
-    boolean isEmpty() {
-        return entries.isEmpty() && inserts.isEmpty();
-    }
 }

@@ -101,10 +101,10 @@ public class BatchCoalescingBenchmark {
             switch (type) {
                 case BEGIN -> {
                     commitLsn = decoder.begin().finalLsn();
-                    cycle.log(buffer, offset, length, 0);
+                    cycle.log(buffer, offset, length);
                 }
                 case COMMIT -> {
-                    cycle.log(buffer, offset, length, 0);
+                    cycle.log(buffer, offset, length);
                     cycle.committed(decoder.commit().endLsn(), decoder.commit().commitLsn(), 0,
                             decoder.commit().commitTimeMicros());
                     if (cycle.changes() >= BATCH_CHANGES) {
@@ -114,14 +114,14 @@ public class BatchCoalescingBenchmark {
                 }
                 case INSERT -> {
                     RelationInfo relation = decoder.insert().relation();
-                    int index = cycle.log(buffer, offset, length, 0);
+                    int index = cycle.log(buffer, offset, length);
                     cycle.counted(relation.qualifiedName(), io.walferry.engine.metrics.ChangeOp.INSERT);
                     coalescer.insert(cycle, decoder.insert(), relation, fixture.statements.get(relation.relationId()),
                             index, commitLsn);
                 }
                 case UPDATE -> {
                     RelationInfo relation = decoder.update().relation();
-                    int index = cycle.log(buffer, offset, length, 0);
+                    int index = cycle.log(buffer, offset, length);
                     cycle.counted(relation.qualifiedName(), io.walferry.engine.metrics.ChangeOp.UPDATE);
                     coalescer.update(cycle, decoder.update(), relation, fixture.statements.get(relation.relationId()),
                             index, commitLsn);
