@@ -151,15 +151,29 @@ final class Coalescer {
     }
 
     private int tableLane(RelationInfo relation) {
-        return Math.floorMod(tableHash(relation), laneCount);
+        return tableLane(relation.namespace(), relation.name(), laneCount);
     }
 
     private int lane(RelationInfo relation, String key) {
-        return Math.floorMod(31 * tableHash(relation) + key.hashCode(), laneCount);
+        return keyLane(relation.namespace(), relation.name(), key, laneCount);
+    }
+
+    /** The lane (0-based) of a change to the row with key text {@code key} of table {@code schema.table}. */
+    static int keyLane(String schema, String table, String key, int laneCount) {
+        return Math.floorMod(31 * tableHash(schema, table) + key.hashCode(), laneCount);
+    }
+
+    /** The lane (0-based) of the UPDATEs and DELETEs of table {@code schema.table} when it has no key. */
+    static int tableLane(String schema, String table, int laneCount) {
+        return Math.floorMod(tableHash(schema, table), laneCount);
     }
 
     private static int tableHash(RelationInfo relation) {
-        return 31 * relation.namespace().hashCode() + relation.name().hashCode();
+        return tableHash(relation.namespace(), relation.name());
+    }
+
+    private static int tableHash(String schema, String table) {
+        return 31 * schema.hashCode() + table.hashCode();
     }
 
     private static boolean anyKey(BitSet columns, int[] keys) {

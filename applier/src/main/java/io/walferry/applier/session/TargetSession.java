@@ -156,6 +156,50 @@ public final class TargetSession implements AutoCloseable {
         }
     }
 
+    /**
+     * Applies the old half of a key-changing UPDATE: the DELETE of the row at its old key, which must
+     * remove exactly one target row. For the batched mode's exact path after a crash between two
+     * lanes' commits, when the lane of the new key already holds the row the UPDATE made.
+     */
+    public void deleteOldRow(UpdateMessage update) {
+        try {
+            apply(relations.get(update.relation(), connection).deletePlan(update.oldTuple()), update.oldTuple(), null);
+        } catch (SQLException e) {
+            throw failedChange("DELETE of the old row of a key-changing UPDATE of " + update.relation().qualifiedName(), e);
+        } catch (ApplyException e) {
+            throw failedChange(e);
+        }
+    }
+
+    /**
+     * Applies the new half of a key-changing UPDATE: the INSERT of the row it made. For the batched
+     * mode's exact path after a crash between two lanes' commits, when the lane of the old key has
+     * already deleted the old row. A new row with unchanged TOAST values cannot be written: those
+     * values were only in the deleted row.
+     */
+    public void insertNewRow(UpdateMessage update) {
+        TupleData row = update.newTuple();
+        for (int i = 0; i < row.columnCount(); i++) {
+            if (row.isUnchangedToast(i)) {
+                rollbackQuietly();
+                throw new ApplyException(ApplyFailure.TARGET_ERROR, "after a crash between the commits of two lanes,"
+                        + " an UPDATE in " + transaction.describe() + " that changed the key of a row of "
+                        + update.relation().qualifiedName() + " is half applied on the target " + target + ": the lane"
+                        + " of the old key deleted the old row, and the new row's column "
+                        + update.relation().column(i).name() + " came as an unchanged TOAST value, which only the"
+                        + " deleted row held, so walferry cannot write it. Start the pipeline over: walferry cleanup,"
+                        + " then walferry replicate --truncate-target (a new full load)");
+            }
+        }
+        try {
+            apply(relations.get(update.relation(), connection).insertPlan(), null, row);
+        } catch (SQLException e) {
+            throw failedChange("INSERT of the new row of a key-changing UPDATE of " + update.relation().qualifiedName(), e);
+        } catch (ApplyException e) {
+            throw failedChange(e);
+        }
+    }
+
     /** Applies a DELETE, which must remove exactly one target row. */
     public void delete(DeleteMessage delete) {
         if (setWise != null && !replaying) {

@@ -177,7 +177,14 @@ public final class RelationSql {
 
     /** The plan for this delete's shape (the whole-row match leaves out unchanged TOAST old values). */
     public StatementPlan deletePlan(DeleteMessage delete) {
-        TupleData oldTuple = delete.oldTuple();
+        return deletePlan(delete.oldTuple());
+    }
+
+    /**
+     * The plan that deletes the row {@code oldTuple} identifies: a DELETE's old tuple, or a key-changing
+     * UPDATE's (whose old key must go on its own after a crash between two lanes' commits).
+     */
+    public StatementPlan deletePlan(TupleData oldTuple) {
         if (!anyUnchanged(oldTuple)) {
             if (plainDelete == null) {
                 probe.clear();
