@@ -73,7 +73,7 @@ public final class ConfigLayers implements IDefaultValueProvider {
     }
 
     /** The file named on the command line, else by {@value OptionNames#CONFIG_VARIABLE}; null when none is. */
-    static String configName(String[] args, Map<String, String> environment) {
+    public static String configName(String[] args, Map<String, String> environment) {
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--")) {
                 break;
