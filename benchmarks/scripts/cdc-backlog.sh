@@ -13,7 +13,9 @@
 #   decode     pg_recvlogical with pgoutput (proto_version, publication_names, binary true,
 #              streaming on) to /dev/null until it reaches the backlog's end (--endpos): what the
 #              source's walsender needs just to decode the WAL, the floor for any consumer
-# and prints the ratios walferry / native and walferry / pg_recvlogical. Both target databases are
+# and prints the ratios walferry / native and walferry / pg_recvlogical, and the CPU seconds each
+# drain used: the consumer's own process (walferry's JVM, pg_recvlogical), and the source's and the
+# target's backends (walsender, apply worker or walferry's sessions; see cpu-accounting.sh). Both target databases are
 # checked against the source after each backlog (balances and history). The backlog's end is the
 # source's WAL insert position after the workload, as the end of the last record.
 #
@@ -36,6 +38,7 @@ SRC=55452 DST=55453
 # Each native drain starts a new apply worker; PostgreSQL's launcher (per server up to 15) starts at
 # most one per wal_retrieve_retry_interval, so the script leaves more than that between two ENABLEs.
 LAUNCHER_GAP_SECONDS=6
+source "$(dirname "$0")/cpu-accounting.sh"
 
 as_pg() { if [[ $(id -u) == 0 ]]; then su postgres -s /bin/bash -c "$*"; else bash -c "$*"; fi; }
 sql() { PGOPTIONS="-c client_min_messages=warning" "$PGBIN/psql" -X -q -At -h 127.0.0.1 -p "$1" -U postgres -d "$2" -c "$3"; }
@@ -104,11 +107,14 @@ backlog() {
   echo "($name) $what: $wal of WAL, up to $end"
 
   local start; start=$(now)
-  replicate "$name" >/dev/null
+  cpu_mark wf "$BASE/$SRC" "$BASE/$DST"
+  timed_cpu "$BASE/cpu" replicate "$name" >/dev/null
   local wf; wf=$(since "$start")
+  local wf_cpu; wf_cpu="$(cat "$BASE/cpu") $(cpu_since wf "$BASE/$SRC" "$BASE/$DST")"
 
   local wait; wait=$(echo "$LAUNCHER_GAP_SECONDS - ($(now) - $last_enable)" | bc)
   if (( $(echo "$wait > 0" | bc) )); then sleep "$wait"; fi
+  cpu_mark native "$BASE/$SRC" "$BASE/$DST"
   start=$(now); last_enable=$start
   sql $DST native "ALTER SUBSCRIPTION native_$name ENABLE"
   until [[ $(sql $SRC bench "SELECT confirmed_flush_lsn >= '$end' FROM pg_replication_slots WHERE slot_name = 'native_$name'") == t ]]; do
@@ -116,11 +122,15 @@ backlog() {
   done
   local native; native=$(since "$start")
   sql $DST native "ALTER SUBSCRIPTION native_$name DISABLE"
+  sleep 1 # the apply worker and its walsender exit
+  local native_cpu; native_cpu="0 $(cpu_since native "$BASE/$SRC" "$BASE/$DST")"
 
+  cpu_mark decode "$BASE/$SRC" "$BASE/$DST"
   start=$(now)
-  "$PGBIN/pg_recvlogical" -h 127.0.0.1 -p $SRC -U postgres -d bench -S "decode_$name" --start -E "$end" -F 0 \
+  timed_cpu "$BASE/cpu" "$PGBIN/pg_recvlogical" -h 127.0.0.1 -p $SRC -U postgres -d bench -S "decode_$name" --start -E "$end" -F 0 \
       -f /dev/null -o proto_version=$proto -o publication_names=native_pub -o binary=true -o streaming=on
   local decode; decode=$(since "$start")
+  local decode_cpu; decode_cpu="$(cat "$BASE/cpu") $(cpu_since decode "$BASE/$SRC" "$BASE/$DST")"
 
   local want; want=$(check $SRC bench)
   for db in wf native; do
@@ -130,6 +140,12 @@ backlog() {
       "native subscription (binary, streaming):" "$native" "pg_recvlogical to /dev/null (decode):" "$decode"
   printf '    walferry / native: %.2f (goal <= 1.0)   walferry / pg_recvlogical: %.2f (goal <= 1.1)\n' \
       "$(echo "$wf / $native" | bc -l)" "$(echo "$wf / $decode" | bc -l)"
+  echo "    CPU seconds (the consumer's process, source backends, target backends):"
+  local who cpu
+  for who in "walferry:$wf_cpu" "native subscription:$native_cpu" "pg_recvlogical:$decode_cpu"; do
+    cpu=${who#*:}
+    printf '      %-20s %6s %6s %6s   total %6.2f\n' "${who%%:*}" $cpu "$(echo "${cpu// /+}" | bc)"
+  done
 
   "$ROOT/walferry" cleanup --source "$src_url" --target "$wf_url" --pipeline "$name" --yes >/dev/null 2>&1
   sql $DST native "ALTER SUBSCRIPTION native_$name SET (slot_name = NONE)"

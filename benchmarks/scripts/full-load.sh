@@ -6,8 +6,10 @@
 #               psql "COPY ... FROM STDIN (FORMAT binary)" per table, $JOBS at a time, then the
 #               post-data section (keys and indexes) via pg_dump | psql
 # Each run loads into a fresh database of one target cluster; each target is checked against the
-# source (row counts and balance sums). Prints the times and the ratios walferry/pgcopydb and
-# walferry/raw. Needs PostgreSQL server binaries (PGBIN), pgbench and pgcopydb; run as root (servers
+# source (row counts and balance sums). Prints the times, the ratios walferry/pgcopydb and
+# walferry/raw, and the CPU seconds of each run: the tool's own processes (walferry's JVM with the
+# pg_dump it runs; pgcopydb with its children; psql and pg_dump for the raw pipe) and the source's
+# and the target's backends (see cpu-accounting.sh). Needs PostgreSQL server binaries (PGBIN), pgbench and pgcopydb; run as root (servers
 # run as the postgres user) or as a user that can run initdb.
 #
 #   PGBIN=/usr/lib/postgresql/15/bin SCALE=20 JOBS=2 FSYNC=on [WALFERRY_ARGS=...] benchmarks/scripts/full-load.sh
@@ -21,6 +23,7 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 JAR="$ROOT/cli/target/walferry.jar"
 SRC=55442 DST=55443
 TABLES="pgbench_accounts pgbench_branches pgbench_history pgbench_tellers"
+source "$(dirname "$0")/cpu-accounting.sh"
 
 as_pg() { if [[ $(id -u) == 0 ]]; then su postgres -s /bin/bash -c "$*"; else bash -c "$*"; fi; }
 sql() { "$PGBIN/psql" -X -q -At -h 127.0.0.1 -p "$1" -U postgres -d "$2" -c "$3"; }
@@ -57,32 +60,41 @@ want=$(sql $SRC bench "SELECT (SELECT count(*) FROM pgbench_accounts), (SELECT s
 
 # walferry
 "$PGBIN/createdb" -h 127.0.0.1 -p $DST -U postgres wf
+cpu_mark wf "$BASE/$SRC" "$BASE/$DST"
 start=$(now)
-"$ROOT/walferry" replicate --source "$src_url" --target "postgresql://postgres@127.0.0.1:$DST/wf" --pipeline bench \
-    --jobs "$JOBS" ${WALFERRY_ARGS:-} --exit-when-caught-up 2>"$BASE/walferry.log"
+timed_cpu "$BASE/cpu" "$ROOT/walferry" replicate --source "$src_url" --target "postgresql://postgres@127.0.0.1:$DST/wf" \
+    --pipeline bench --jobs "$JOBS" ${WALFERRY_ARGS:-} --exit-when-caught-up 2>"$BASE/walferry.log"
 wf=$(echo "$(now) - $start" | bc)
+wf_cpu="$(cat "$BASE/cpu") $(cpu_since wf "$BASE/$SRC" "$BASE/$DST")"
 sql $SRC bench "SELECT pg_drop_replication_slot('walferry_bench')" >/dev/null
 sql $SRC bench "DROP PUBLICATION walferry_bench"
 
 # pgcopydb
 "$PGBIN/createdb" -h 127.0.0.1 -p $DST -U postgres pgcopydb
+cpu_mark pgcopydb "$BASE/$SRC" "$BASE/$DST"
 start=$(now)
-PATH="$PGBIN:$PATH" pgcopydb clone --source "$src_url" --target "postgresql://postgres@127.0.0.1:$DST/pgcopydb" \
+PATH="$PGBIN:$PATH" timed_cpu "$BASE/cpu" pgcopydb clone --source "$src_url" --target "postgresql://postgres@127.0.0.1:$DST/pgcopydb" \
     --table-jobs "$JOBS" --index-jobs "$JOBS" --dir "$BASE/pgcopydb" >"$BASE/pgcopydb.log" 2>&1
 pgcopydb=$(echo "$(now) - $start" | bc)
+pgcopydb_cpu="$(cat "$BASE/cpu") $(cpu_since pgcopydb "$BASE/$SRC" "$BASE/$DST")"
 
 # raw pipe
+raw_pipe() {
+  "$PGBIN/pg_dump" -h 127.0.0.1 -p $SRC -U postgres --schema-only --section=pre-data bench \
+      | "$PGBIN/psql" -X -q -h 127.0.0.1 -p $DST -U postgres -d raw >/dev/null
+  printf '%s\n' $TABLES | xargs -P "$JOBS" -I{} bash -c '"$PGBIN/psql" -X -q -h 127.0.0.1 -p $SRC -U postgres -d bench \
+      -c "COPY {} TO STDOUT (FORMAT binary)" | "$PGBIN/psql" -X -q -h 127.0.0.1 -p $DST -U postgres -d raw \
+      -c "COPY {} FROM STDIN (FORMAT binary)"'
+  "$PGBIN/pg_dump" -h 127.0.0.1 -p $SRC -U postgres --schema-only --section=post-data bench \
+      | "$PGBIN/psql" -X -q -h 127.0.0.1 -p $DST -U postgres -d raw >/dev/null
+}
 "$PGBIN/createdb" -h 127.0.0.1 -p $DST -U postgres raw
-start=$(now)
-"$PGBIN/pg_dump" -h 127.0.0.1 -p $SRC -U postgres --schema-only --section=pre-data bench \
-    | "$PGBIN/psql" -X -q -h 127.0.0.1 -p $DST -U postgres -d raw >/dev/null
 export PGBIN SRC DST
-printf '%s\n' $TABLES | xargs -P "$JOBS" -I{} bash -c '"$PGBIN/psql" -X -q -h 127.0.0.1 -p $SRC -U postgres -d bench \
-    -c "COPY {} TO STDOUT (FORMAT binary)" | "$PGBIN/psql" -X -q -h 127.0.0.1 -p $DST -U postgres -d raw \
-    -c "COPY {} FROM STDIN (FORMAT binary)"'
-"$PGBIN/pg_dump" -h 127.0.0.1 -p $SRC -U postgres --schema-only --section=post-data bench \
-    | "$PGBIN/psql" -X -q -h 127.0.0.1 -p $DST -U postgres -d raw >/dev/null
+cpu_mark raw "$BASE/$SRC" "$BASE/$DST"
+start=$(now)
+timed_cpu "$BASE/cpu" raw_pipe
 raw=$(echo "$(now) - $start" | bc)
+raw_cpu="$(cat "$BASE/cpu") $(cpu_since raw "$BASE/$SRC" "$BASE/$DST")"
 
 for db in wf pgcopydb raw; do
   [[ $(check $db) == "$want" ]] || { echo "target database $db differs from the source: $(check $db) vs $want" >&2; exit 1; }
@@ -92,4 +104,9 @@ printf 'pgcopydb clone:                 %.2f s\n' "$pgcopydb"
 printf 'raw COPY | COPY + indexes:      %.2f s\n' "$raw"
 printf 'ratio walferry / pgcopydb: %.2f (goal <= 0.8)\n' "$(echo "$wf / $pgcopydb" | bc -l)"
 printf 'ratio walferry / raw pipe: %.2f (goal <= 1.2)\n' "$(echo "$wf / $raw" | bc -l)"
+echo "CPU seconds (the tool's processes, source backends, target backends):"
+for who in "walferry:$wf_cpu" "pgcopydb:$pgcopydb_cpu" "raw pipe:$raw_cpu"; do
+  cpu=${who#*:}
+  printf '  %-10s %6s %6s %6s   total %6.2f\n' "${who%%:*}" $cpu "$(echo "${cpu// /+}" | bc)"
+done
 echo "every target equals the source (row counts, balance sum, index count)"
