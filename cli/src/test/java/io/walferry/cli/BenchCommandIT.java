@@ -13,6 +13,8 @@ import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -150,9 +152,51 @@ class BenchCommandIT {
     }
 
     /**
+     * The source asks this login for its password (the embedded servers trust every other): pgbench
+     * can only have had it from the environment the bench gave it.
+     */
+    @Test
+    void shouldGivePgbenchThePasswordOfTheSourceInItsEnvironment() throws Exception {
+        assumeTrue(pgbenchOnPath(), "no pgbench on the PATH");
+        try (ReplicaPair pair = new ReplicaPair(TestPostgres.pair(17, 17), "bench_pgbench_pw", "it_bench_pgbench_pw")) {
+            PgServer server = pair.source.server;
+            Path hba;
+            try (Statement statement = pair.source.sql.createStatement();
+                 ResultSet row = statement.executeQuery("SHOW hba_file")) {
+                row.next();
+                hba = Path.of(row.getString(1));
+            }
+            assumeTrue(Files.isWritable(hba), "the test needs to edit " + hba);
+            String original = Files.readString(hba, StandardCharsets.UTF_8);
+            String password = "Pgbench-Pw-4711";
+            try {
+                Files.writeString(hba, "host all wf_bench_pw_it 127.0.0.1/32 scram-sha-256\n"
+                        + "host all wf_bench_pw_it ::1/128 scram-sha-256\n" + original, StandardCharsets.UTF_8);
+                pair.source.execute("DROP ROLE IF EXISTS wf_bench_pw_it",
+                        "CREATE ROLE wf_bench_pw_it LOGIN SUPERUSER PASSWORD '" + password + "'", "SELECT pg_reload_conf()");
+                String source = "postgresql://wf_bench_pw_it:" + password + "@" + server.host() + ":" + server.port()
+                        + "/" + pair.source.name;
+
+                CommandRun run = CommandRun.run("bench", "--source", source, "--target", pair.target.url(),
+                        "--pipeline", pair.pipelineName(), "--generator", "pgbench", "--transactions", "20",
+                        "--accounts", "100");
+
+                assertThat(run.exitCode()).as(run.toString()).isZero();
+                assertThat(number(run.stdout(), "written +([\\d,]+) transactions")).isEqualTo(20);
+                assertThat(run.stdout()).containsPattern("target = source +yes");
+                assertThat(run.stdout() + run.stderr()).doesNotContain(password);
+                assertThat(leftovers(pair)).isEmpty();
+            } finally {
+                Files.writeString(hba, original, StandardCharsets.UTF_8);
+                pair.source.execute("SELECT pg_reload_conf()", "DROP ROLE IF EXISTS wf_bench_pw_it");
+            }
+        }
+    }
+
+    /**
      * A pgbench that fails (a script in its place that notes how it was started): the error quotes its
-     * error output, the exit code is 4, the password was in its environment only, and everything the
-     * bench created is removed, its script too.
+     * error output, the exit code is 4 (3 when it could not connect), the password was in its
+     * environment only, and everything the bench created is removed, its script too.
      */
     @Test
     void shouldReportAFailingPgbenchWithItsErrorOutputAndRemoveEverything(@TempDir Path directory) throws Exception {
@@ -163,6 +207,11 @@ class BenchCommandIT {
                 + "printf '%s\\n' \"$@\" > '" + directory.resolve("arguments") + "'\n"
                 + "env | grep '^PG' | sort > '" + directory.resolve("environment") + "'\n"
                 + "cp \"$5\" '" + directory.resolve("script.sql") + "'\n"
+                + "if [ -f '" + directory.resolve("refuse-connections") + "' ]; then\n"
+                + "  echo 'pgbench: error: connection to server at \"db1\" (10.0.0.1), port 5432 failed: timeout expired' >&2\n"
+                + "  echo 'pgbench: error: could not create connection for setup' >&2\n"
+                + "  exit 1\n"
+                + "fi\n"
                 + "echo 'pgbench: error: client 1 script 0 aborted in command 3 query 0: ERROR:  permission denied for"
                 + " table accounts' >&2\n"
                 + "echo 'pgbench: error: Run was aborted; the above results are incomplete.' >&2\n"
@@ -193,6 +242,17 @@ class BenchCommandIT {
                     "PGUSER=" + server.user(), "PGSSLMODE=prefer");
             assertThat(Files.readString(directory.resolve("script.sql"))).contains("UPDATE walferry_bench.accounts SET"
                     + " abalance = abalance + :delta WHERE aid = :aid", "\\set aid random(1, 100)");
+            assertThat(leftovers(pair)).isEmpty();
+
+            Files.createFile(directory.resolve("refuse-connections"));
+            CommandRun refused = CommandRun.run("bench", "--source", source, "--target", pair.target.url(),
+                    "--pipeline", pair.pipelineName(), "--generator", "pgbench", "--pgbench", fake.toString(),
+                    "--transactions", "10", "--accounts", "100");
+
+            assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(ExitCodes.CANNOT_CONNECT);
+            assertThat(refused.stderr()).contains(" exited with status 1 while writing the oltp workload",
+                    "port 5432 failed: timeout expired | pgbench: error: could not create connection for setup. Check"
+                            + " that libpq reaches the source with the --source settings");
             assertThat(leftovers(pair)).isEmpty();
         }
     }

@@ -169,16 +169,15 @@ public final class PgbenchWorkload {
     private EngineException failed(int status, String errors) {
         boolean connection = PgbenchOutput.connectionFailed(errors);
         String hint = connection
-                ? "pgbench connects with libpq and the --source settings (host, port, database, user, sslmode; the"
-                        + " password in its environment): check that libpq reaches the source with them (psql with the"
-                        + " same URL), or use --generator builtin"
-                : "fix what pgbench reports (it ran the " + workload.label() + " script on the bench's tables in schema "
+                ? "Check that libpq reaches the source with the --source settings, which pgbench is given in its"
+                        + " environment (host, port, database, user, sslmode, the password): psql with the same URL"
+                        + " tells; or use --generator builtin"
+                : "Fix what pgbench reports (it ran the " + workload.label() + " script on the bench's tables in schema "
                         + BenchTables.SCHEMA + "), or use --generator builtin";
         return new EngineException(connection ? Failure.CANNOT_CONNECT : Failure.SOURCE_NOT_READY,
                 program.path() + " exited with status " + status + " while writing the " + workload.label()
                         + " workload to the source " + source.describe() + "; its error output: "
-                        + PgbenchOutput.errorExcerpt(errors) + ". " + Character.toUpperCase(hint.charAt(0))
-                        + hint.substring(1) + ".");
+                        + PgbenchOutput.errorExcerpt(errors) + ". " + hint + ".");
     }
 
     private List<String> command(List<String> arguments) {
