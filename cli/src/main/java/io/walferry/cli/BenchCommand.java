@@ -3,6 +3,8 @@ package io.walferry.cli;
 import io.walferry.cli.bench.BenchReport;
 import io.walferry.cli.bench.BenchTables;
 import io.walferry.cli.bench.NativeSubscription;
+import io.walferry.cli.bench.PgbenchProgram;
+import io.walferry.cli.bench.PgbenchWorkload;
 import io.walferry.cli.bench.Workload;
 import io.walferry.engine.EngineException;
 import io.walferry.engine.Failure;
@@ -37,9 +39,9 @@ import picocli.CommandLine.Spec;
  * {@code walferry bench}: how fast changes flow from this source to this target through walferry,
  * and, with {@code --compare-native}, through PostgreSQL's own subscription on the same backlog.
  * Creates tables of its own (schema {@value BenchTables#SCHEMA}) on both servers, writes a workload
- * to the source with its own generator, replicates it with walferry's pipeline in this process (a
- * pipeline of its own, {@code --pipeline}, default {@code bench}), checks that the target equals
- * the source, and removes everything it created. {@link BenchRun} runs the measurement; this class
+ * to the source with its own generator or with pgbench ({@code --generator}), replicates it with
+ * walferry's pipeline in this process (a pipeline of its own, {@code --pipeline}, default
+ * {@code bench}), checks that the target equals the source, and removes everything it created. {@link BenchRun} runs the measurement; this class
  * checks the options and that nothing of the bench's exists yet on either server, and prints.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
@@ -47,9 +49,10 @@ import picocli.CommandLine.Spec;
         description = {"Measure replication throughput and lag from the source to the target, and optionally compare"
                 + " them with PostgreSQL's own subscription on the same backlog. Creates schema walferry_bench (an"
                 + " accounts table of --accounts rows and a history table, filled alike on both servers), writes a"
-                + " workload to the source, replicates it with walferry in this process (pipeline --pipeline: slot and"
-                + " publication walferry_<pipeline>), checks that every row of the target equals the source's, and"
-                + " removes all it created. It refuses to start when any of those objects exists.",
+                + " workload to the source (with its own generator, or with pgbench: --generator), replicates it with"
+                + " walferry in this process (pipeline --pipeline: slot and publication walferry_<pipeline>), checks"
+                + " that every row of the target equals the source's, and removes all it created. It refuses to start"
+                + " when any of those objects exists.",
                 "",
                 "Live (--duration): walferry streams while the workload writes. Lag: every 10 ms the bench reads the"
                 + " source's WAL insert position; a sample's lag is the time from just before that read until walferry's"
@@ -67,12 +70,15 @@ import picocli.CommandLine.Spec;
                 + " ENABLE; PostgreSQL's launcher may hold a worker back for wal_retrieve_retry_interval, which is"
                 + " reported apart) until its slot's confirmed_flush_lsn reaches that position, and prints the"
                 + " ratio walferry / native."},
-        footer = {"", "Exit codes: 0 measured (or stopped with Ctrl-C), 1 internal error, 2 usage, 3 cannot connect,"
-                + " 4 the source is not ready or already holds an object of the bench, 5 protocol error, 6 the target"
-                + " refused a change, already holds an object of the bench, or differs from the source afterwards."})
+        footer = {"", "Exit codes: 0 measured (or stopped with Ctrl-C), 1 internal error, 2 usage (pgbench of --generator"
+                + " pgbench included), 3 cannot connect (pgbench too), 4 the source is not ready, already holds an object"
+                + " of the bench, or pgbench failed writing to it, 5 protocol error, 6 the target refused a change, already"
+                + " holds an object of the bench, or differs from the source afterwards."})
 final class BenchCommand implements Callable<Integer> {
     private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)?");
     private static final int MAX_CLIENTS = 64;
+    private static final String BUILTIN = "builtin";
+    private static final String PGBENCH = "pgbench";
 
     @Spec
     CommandSpec spec;
@@ -91,6 +97,20 @@ final class BenchCommand implements Callable<Integer> {
                     + " INSERT into the history; bulk-update: per transaction one UPDATE of every account;"
                     + " inserts: per transaction one INSERT of " + BenchTables.ROWS_PER_INSERT + " history rows.")
     String workload;
+
+    @Option(names = "--generator", paramLabel = "NAME", defaultValue = BUILTIN,
+            description = "What writes the workload: builtin (default): walferry's own generator, over JDBC from this"
+                    + " process; pgbench: PostgreSQL's pgbench program (--pgbench, else pgbench on the PATH) with a"
+                    + " script of the same transaction on the bench's tables: pgbench -n -M prepared -f SCRIPT -c"
+                    + " --clients -j THREADS (one per client, at most one per processor), -t --transactions/--clients or"
+                    + " -T --duration (whole seconds), -R --rate; it connects with the --source settings, given in its"
+                    + " environment (the password as PGPASSWORD, never on its command line). Never chosen by itself: the"
+                    + " same command line measures the same generator on every machine.")
+    String generator;
+
+    @Option(names = "--pgbench", paramLabel = "PATH",
+            description = "The pgbench program of --generator pgbench (default: pgbench on the PATH).")
+    String pgbenchPath;
 
     @Option(names = "--duration", paramLabel = "TIME",
             description = "Live run: write for this long while walferry streams (e.g. 500ms, 30s, 2m; a bare number"
@@ -165,7 +185,8 @@ final class BenchCommand implements Callable<Integer> {
                 .withTables(List.of(TablePattern.parse(BenchTables.SCHEMA + ".*")), List.of());
         NativeSubscription subscription = new NativeSubscription(config.objectName() + "_native");
         // The pipeline's INFO lines would bury the bench's own progress lines.
-        Runnable restoreLogs = common.verbose ? () -> { } : CommonOptions.quietLogs(BenchRun.class.getName());
+        Runnable restoreLogs = common.verbose ? () -> { }
+                : CommonOptions.quietLogs(BenchRun.class.getName(), PgbenchWorkload.class.getName());
         try (Connection sourceSql = new SourceConnector(sourceSpec).openSql();
              Connection targetSql = connectTarget(targetSpec)) {
             ServerInfo sourceInfo = ServerInfo.read(sourceSql, sourceSpec);
@@ -251,7 +272,40 @@ final class BenchCommand implements Callable<Integer> {
             throw usage(e.getMessage());
         }
         return new BenchRun.Settings(kind, accounts, clients, transactions == null ? 0 : transactions, durationNanos,
-                rate == null ? 0 : rate, compareNative, nativeConninfo, applyMode, lanes, keepTables);
+                rate == null ? 0 : rate, compareNative, nativeConninfo, applyMode, lanes, keepTables,
+                pgbench(durationNanos));
+    }
+
+    /**
+     * The pgbench program of {@code --generator pgbench}, checked before anything is created, or null
+     * for the builtin generator; refuses what pgbench's options cannot express.
+     */
+    private PgbenchProgram pgbench(long durationNanos) {
+        if (!generator.equals(BUILTIN) && !generator.equals(PGBENCH)) {
+            throw usage("--generator " + generator + " is not a generator (expected: builtin or pgbench)");
+        }
+        if (generator.equals(BUILTIN)) {
+            if (pgbenchPath != null) {
+                throw usage("--pgbench applies to --generator pgbench only");
+            }
+            return null;
+        }
+        if (transactions != null && transactions % clients != 0) {
+            long fewer = transactions / clients * clients;
+            throw usage("--transactions " + transactions + " with --clients " + clients + ": pgbench gives every client"
+                    + " the same number of transactions (-t), so give a multiple of " + clients + " (such as "
+                    + (fewer == 0 ? clients : fewer) + " or " + (fewer + clients) + "), or use --generator builtin");
+        }
+        if (transactions == null && durationNanos % 1_000_000_000L != 0) {
+            throw usage("--duration " + duration + " with --generator pgbench: pgbench's -T takes whole seconds, so give"
+                    + " --duration in whole seconds (such as " + Math.max(1, Math.round(durationNanos / 1e9)) + "s), or"
+                    + " use --generator builtin");
+        }
+        try {
+            return PgbenchProgram.locate(pgbenchPath, environment.variable("PATH"));
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
+        }
     }
 
     private long parseDuration(String text) {

@@ -5,6 +5,8 @@ import io.walferry.cli.bench.BenchTables;
 import io.walferry.cli.bench.BenchWorkload;
 import io.walferry.cli.bench.LagSampler;
 import io.walferry.cli.bench.NativeSubscription;
+import io.walferry.cli.bench.PgbenchProgram;
+import io.walferry.cli.bench.PgbenchWorkload;
 import io.walferry.cli.bench.Workload;
 import io.walferry.decoder.Lsn;
 import io.walferry.engine.load.TargetFailures;
@@ -30,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * slot (a first {@code replicate --schema existing --no-copy-data --exit-when-caught-up} run: the
  * same {@link LoadHandoff} and {@link PipelineRunner} as {@code replicate}), and then either
  * <ul>
- *   <li>live: streams ({@link BenchPipeline}) while the {@link BenchWorkload} writes, with a
+ *   <li>live: streams ({@link BenchPipeline}) while the workload writes ({@link BenchWorkload}, or
+ *       {@link PgbenchWorkload} with {@code --generator pgbench}), with a
  *       {@link LagSampler}, until walferry has applied everything the workload wrote; or</li>
  *   <li>backlog: writes the workload with replication stopped, and drains it with
  *       {@code --exit-when-caught-up}, then (with {@code --compare-native}) with a
@@ -41,7 +44,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threads: {@link #run} on the command's thread, which also waits for the applied position; the
  * pipeline on its own ({@link BenchPipeline}); the workload's clients and the lag sampler on threads
- * of their own. {@link #requestStop()} from any thread (the signal handler).
+ * of their own (pgbench in a process of its own, waited for on the command's thread).
+ * {@link #requestStop()} from any thread (the signal handler).
  */
 final class BenchRun {
     private static final Logger LOG = LoggerFactory.getLogger(BenchRun.class);
@@ -63,12 +67,19 @@ final class BenchRun {
      * @param applyMode      walferry's apply mode
      * @param applyLanes     its lanes, 0 when the mode has none to choose
      * @param keepTables     leave the bench's tables at the end
+     * @param pgbench        the pgbench program that writes the workload ({@code --generator pgbench}), or
+     *                       null for the builtin generator
      */
     record Settings(Workload workload, long accounts, int clients, long transactions, long durationNanos,
                     double ratePerSecond, boolean compareNative, String nativeConninfo, String applyMode,
-                    int applyLanes, boolean keepTables) {
+                    int applyLanes, boolean keepTables, PgbenchProgram pgbench) {
         boolean backlog() {
             return transactions > 0;
+        }
+
+        BenchReport.Generator generator() {
+            return pgbench == null ? BenchReport.Generator.BUILTIN
+                    : new BenchReport.Generator("pgbench", pgbench.path().toString(), pgbench.version());
         }
     }
 
@@ -89,6 +100,8 @@ final class BenchRun {
     private final NativeSubscription subscription;
     private final BenchObjects objects;
     private final BenchWorkload workload;
+    /** The workload's writer with {@code --generator pgbench}, else null. */
+    private final PgbenchWorkload pgbench;
     private volatile boolean stopRequested;
     private volatile BenchPipeline pipeline;
 
@@ -101,6 +114,8 @@ final class BenchRun {
         this.subscription = subscription;
         this.objects = objects;
         this.workload = new BenchWorkload(settings.workload(), settings.accounts());
+        this.pgbench = settings.pgbench() == null ? null : new PgbenchWorkload(settings.pgbench(), settings.workload(),
+                settings.accounts(), settings.clients(), sourceSpec);
     }
 
     /** Stops the workload and the pipeline; {@link #run} then cleans up and returns null. Returns at once. */
@@ -132,8 +147,9 @@ final class BenchRun {
         if (measured == null) {
             return null;
         }
-        return new BenchReport(settings.workload(), settings.accounts(), settings.clients(), settings.backlog(),
-                settings.ratePerSecond(), settings.applyMode(), settings.applyLanes(), sourceServer, targetServer,
+        return new BenchReport(settings.workload(), settings.generator(), settings.accounts(), settings.clients(),
+                settings.backlog(), settings.ratePerSecond(), settings.applyMode(), settings.applyLanes(), sourceServer,
+                targetServer,
                 measured.written(), measured.startLsn(), measured.endLsn(), measured.walferry(), measured.lag(),
                 measured.caughtUpSeconds(), measured.nativeDrain(), measured.nativeLaunchSeconds(),
                 List.copyOf(objects.removed()),
@@ -152,7 +168,8 @@ final class BenchRun {
         List<Connection> clients = new ArrayList<>();
         SourceConnector connector = new SourceConnector(sourceSpec.withApplicationName("walferry bench workload"));
         try (WalInsertPosition position = WalInsertPosition.prepare(sourceSql)) {
-            for (int i = 0; i < settings.clients(); i++) {
+            // pgbench opens connections of its own.
+            for (int i = 0; pgbench == null && i < settings.clients(); i++) {
                 clients.add(connector.openSql());
             }
             return settings.backlog() ? backlog(sourceSql, targetSql, handoff, position, clients)
@@ -225,9 +242,10 @@ final class BenchRun {
 
     private Measured backlog(Connection sourceSql, Connection targetSql, LoadHandoff.Handoff handoff,
                              WalInsertPosition position, List<Connection> clients) throws Exception {
-        LOG.info("writing {} {} transactions with replication stopped ({} the WAL)", settings.transactions(),
-                settings.workload().label(), settings.compareNative() ? "slots " + config.slotName() + " and "
-                        + subscription.name() + " keep" : "slot " + config.slotName() + " keeps");
+        LOG.info("writing {} {} transactions{} with replication stopped ({} the WAL)", settings.transactions(),
+                settings.workload().label(), pgbench == null ? "" : " with pgbench", settings.compareNative()
+                        ? "slots " + config.slotName() + " and " + subscription.name() + " keep"
+                        : "slot " + config.slotName() + " keeps");
         long startLsn = readPosition(position);
         BenchWorkload.Counts written = write(clients, settings.transactions(), 0, 0);
         long endLsn = readPosition(position);
@@ -294,8 +312,8 @@ final class BenchRun {
             live.finish();
             return null;
         }
-        LOG.info("walferry streams; writing {} transactions for {} s", settings.workload().label(),
-                seconds(settings.durationNanos() / 1e9));
+        LOG.info("walferry streams; writing {} transactions{} for {} s", settings.workload().label(),
+                pgbench == null ? "" : " with pgbench", seconds(settings.durationNanos() / 1e9));
         long startLsn = readPosition(position);
         BenchWorkload.Counts written;
         long endLsn;
@@ -334,6 +352,9 @@ final class BenchRun {
 
     private BenchWorkload.Counts write(List<Connection> clients, long transactions, long durationNanos, double rate)
             throws InterruptedException {
+        if (pgbench != null) {
+            return pgbench.run(transactions, durationNanos, rate);
+        }
         try {
             return workload.run(clients, transactions, durationNanos, rate);
         } catch (SQLException e) {
@@ -363,6 +384,9 @@ final class BenchRun {
 
     private void requestStopOfParts() {
         workload.requestStop();
+        if (pgbench != null) {
+            pgbench.requestStop();
+        }
         BenchPipeline current = pipeline;
         if (current != null) {
             current.requestStop();

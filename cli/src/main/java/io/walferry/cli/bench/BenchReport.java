@@ -15,6 +15,7 @@ import java.util.Locale;
  * document for scripts ({@code --json}).
  *
  * @param workload        what was written
+ * @param generator       what wrote it
  * @param accounts        rows of the accounts table
  * @param clients         workload connections
  * @param backlog         true: written with replication stopped, then drained ({@code --transactions});
@@ -36,13 +37,30 @@ import java.util.Locale;
  * @param removed         what the bench removed at its end
  * @param leftBehind      what it could not remove, with how to
  */
-public record BenchReport(Workload workload, long accounts, int clients, boolean backlog, double ratePerSecond,
-                          String applyMode, int applyLanes, String sourceServer, String targetServer,
+public record BenchReport(Workload workload, Generator generator, long accounts, int clients, boolean backlog,
+                          double ratePerSecond, String applyMode, int applyLanes, String sourceServer, String targetServer,
                           BenchWorkload.Counts written, long startLsn, long endLsn, Drain walferry,
                           LagSampler.Stats lag, double caughtUpSeconds, Drain nativeDrain, double nativeLaunchSeconds,
                           List<String> removed,
                           List<String> leftBehind) {
     private static final JsonFactory JSON = JsonFactory.builder().disable(StreamWriteFeature.AUTO_CLOSE_TARGET).build();
+
+    /**
+     * What wrote the workload ({@code --generator}).
+     *
+     * @param name    {@code builtin} or {@code pgbench}
+     * @param program the program run, or null for the builtin generator
+     * @param version the program's version line, or null
+     */
+    public record Generator(String name, String program, String version) {
+        /** walferry's own generator, in the bench's process. */
+        public static final Generator BUILTIN = new Generator("builtin", null, null);
+
+        String describe() {
+            return program == null ? "builtin (walferry's own, over JDBC, in this process)"
+                    : name + ": " + program + ", " + version;
+        }
+    }
 
     /**
      * One consumer's run over the workload's WAL.
@@ -83,6 +101,7 @@ public record BenchReport(Workload workload, long accounts, int clients, boolean
                 : String.format(Locale.ROOT, "replicated live while written for %.1f s", written.seconds()));
         out.printf(Locale.ROOT, "  workload   %s; %,d accounts, %d client%s%n", workload.description(), accounts,
                 clients, clients == 1 ? "" : "s");
+        out.printf(Locale.ROOT, "  generator  %s%n", generator.describe());
         out.printf(Locale.ROOT, "  source     %s%n", sourceServer);
         out.printf(Locale.ROOT, "  target     %s%n", targetServer);
         out.printf(Locale.ROOT, "  written    %,d transactions, %,d rows in %.2f s (%,.0f transactions/s%s); %s of WAL%n",
@@ -150,6 +169,11 @@ public record BenchReport(Workload workload, long accounts, int clients, boolean
         try (JsonGenerator json = JSON.createGenerator(out)) {
             json.writeStartObject();
             json.writeStringField("workload", workload.label());
+            json.writeObjectFieldStart("generator");
+            json.writeStringField("name", generator.name());
+            json.writeStringField("program", generator.program());
+            json.writeStringField("version", generator.version());
+            json.writeEndObject();
             json.writeStringField("mode", backlog ? "backlog" : "live");
             json.writeNumberField("accounts", accounts);
             json.writeNumberField("clients", clients);

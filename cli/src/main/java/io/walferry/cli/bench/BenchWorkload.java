@@ -21,6 +21,9 @@ import java.util.concurrent.locks.LockSupport;
  * {@link #counts()} may be called from any thread.
  */
 public final class BenchWorkload {
+    /** A delta is drawn from -MAX_DELTA to MAX_DELTA, both included, as in pgbench's built-in scripts. */
+    static final int MAX_DELTA = 5000;
+
     private final Workload workload;
     private final long accounts;
     private final AtomicLong transactions = new AtomicLong();
@@ -134,8 +137,8 @@ public final class BenchWorkload {
 
         private void write() throws SQLException {
             sql.setAutoCommit(false);
-            try (PreparedStatement update = sql.prepareStatement(updateSql());
-                 PreparedStatement insert = sql.prepareStatement(insertSql())) {
+            try (PreparedStatement update = sql.prepareStatement(updateSql(workload));
+                 PreparedStatement insert = sql.prepareStatement(insertSql(workload, accounts))) {
                 long next = System.nanoTime();
                 for (long done = 0; (quota == 0 || done < quota) && !stopRequested; done++) {
                     if (deadline != 0 && System.nanoTime() - deadline >= 0) {
@@ -163,7 +166,7 @@ public final class BenchWorkload {
             switch (workload) {
                 case OLTP -> {
                     int aid = 1 + (int) random.nextLong(accounts);
-                    int delta = random.nextInt(-5000, 5001);
+                    int delta = random.nextInt(-MAX_DELTA, MAX_DELTA + 1);
                     update.setInt(1, delta);
                     update.setInt(2, aid);
                     try (ResultSet balance = update.executeQuery()) {
@@ -178,25 +181,35 @@ public final class BenchWorkload {
                 }
                 default -> {
                     insert.setLong(1, random.nextLong(accounts));
-                    insert.setInt(2, random.nextInt(-5000, 5001));
+                    insert.setInt(2, random.nextInt(-MAX_DELTA, MAX_DELTA + 1));
                     return insert.executeUpdate();
                 }
             }
         }
+    }
 
-        private String updateSql() {
-            return workload == Workload.BULK_UPDATE
-                    ? "UPDATE " + BenchTables.ACCOUNTS + " SET abalance = abalance + 1"
-                    : "UPDATE " + BenchTables.ACCOUNTS + " SET abalance = abalance + ? WHERE aid = ? RETURNING abalance";
-        }
+    /**
+     * The UPDATE of {@code workload}'s transaction: {@code oltp}: parameters delta, aid (the row's new
+     * balance returned, as pgbench's built-in scripts read it back); {@code bulk-update}: none. Unused by {@code inserts}.
+     * The pgbench script of {@link PgbenchWorkload} is made of the same text.
+     */
+    static String updateSql(Workload workload) {
+        return workload == Workload.BULK_UPDATE
+                ? "UPDATE " + BenchTables.ACCOUNTS + " SET abalance = abalance + 1"
+                : "UPDATE " + BenchTables.ACCOUNTS + " SET abalance = abalance + ? WHERE aid = ? RETURNING abalance";
+    }
 
-        private String insertSql() {
-            return workload == Workload.INSERTS
-                    ? "INSERT INTO " + BenchTables.HISTORY + " (aid, delta, mtime) SELECT 1 + (? + g * 7919) % "
-                            + accounts + ", ?, localtimestamp FROM pg_catalog.generate_series(1, "
-                            + BenchTables.ROWS_PER_INSERT + ") g"
-                    : "INSERT INTO " + BenchTables.HISTORY + " (aid, delta, mtime) VALUES (?, ?, localtimestamp)";
-        }
+    /**
+     * The INSERT of {@code workload}'s transaction: {@code inserts}: parameters a base from 0 to
+     * {@code accounts - 1} (spreading the rows over the accounts) and delta; {@code oltp}: aid, delta.
+     * Unused by {@code bulk-update}.
+     */
+    static String insertSql(Workload workload, long accounts) {
+        return workload == Workload.INSERTS
+                ? "INSERT INTO " + BenchTables.HISTORY + " (aid, delta, mtime) SELECT 1 + (CAST(? AS bigint) + g * 7919)"
+                        + " % " + accounts + ", ?, localtimestamp FROM pg_catalog.generate_series(1, "
+                        + BenchTables.ROWS_PER_INSERT + ") g"
+                : "INSERT INTO " + BenchTables.HISTORY + " (aid, delta, mtime) VALUES (?, ?, localtimestamp)";
     }
 
     /** Carries a client's SQLException out of its thread. */

@@ -32,6 +32,18 @@ public enum Workload {
         return description;
     }
 
+    /**
+     * The rows one transaction inserts or updates: what the builtin generator counts as it goes, and
+     * what the rows of a pgbench run are counted from (pgbench reports transactions only).
+     */
+    public long rowsPerTransaction(long accounts) {
+        return switch (this) {
+            case OLTP -> 2;
+            case BULK_UPDATE -> accounts;
+            case INSERTS -> BenchTables.ROWS_PER_INSERT;
+        };
+    }
+
     /** The workload named {@code text} ({@code oltp}, {@code bulk-update}, {@code inserts}), or null. */
     public static Workload parse(String text) {
         for (Workload workload : values()) {
