@@ -4,7 +4,6 @@ import io.walferry.applier.ApplyException;
 import io.walferry.applier.ApplyFailure;
 import io.walferry.applier.sql.SetStatements;
 import io.walferry.engine.metrics.ApplyMetrics;
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -26,6 +25,7 @@ final class SetApply implements AutoCloseable {
     private final Connection connection;
     private final ApplyMetrics metrics;
     private final Map<String, PreparedStatement> statements = new HashMap<>();
+    private final TextArrays arrays = new TextArrays();
 
     SetApply(Connection connection, ApplyMetrics metrics) {
         this.connection = connection;
@@ -103,20 +103,10 @@ final class SetApply implements AutoCloseable {
             statement = connection.prepareStatement(sql);
             statements.put(sql, statement);
         }
-        Array[] arrays = new Array[columns.length];
         for (int c = 0; c < columns.length; c++) {
-            String[] values = new String[rows.size()];
-            int column = columns[c];
-            for (int r = 0; r < values.length; r++) {
-                values[r] = rows.get(r)[column];
-            }
-            arrays[c] = connection.createArrayOf("text", values);
-            statement.setArray(c + 1, arrays[c]);
+            statement.setObject(c + 1, arrays.column(rows, columns[c]));
         }
         int count = statement.executeUpdate();
-        for (Array array : arrays) {
-            array.free();
-        }
         metrics.batchExecuted(rows.size(), System.nanoTime() - started);
         return count;
     }

@@ -4,7 +4,7 @@ import com.lmax.disruptor.BatchEventProcessor;
 import com.lmax.disruptor.BatchEventProcessorBuilder;
 import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
-import com.lmax.disruptor.TimeoutBlockingWaitStrategy;
+import com.lmax.disruptor.LiteTimeoutBlockingWaitStrategy;
 import io.walferry.engine.metrics.RingProbe;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -36,8 +36,11 @@ final class ApplyRing implements RingProbe {
 
     ApplyRing(String pipelineName, int ringSize, int eventBufferBytes, ApplyHandler handler, ApplierSignals signals) {
         this.signals = signals;
+        // The lite variant signals the applier thread only when it waits: one atomic swap per
+        // published message instead of taking a lock (a sixth of the reader thread's samples in a
+        // profile of a backlog drain). A missed wake-up could cost at most the idle timeout.
         this.ring = RingBuffer.createSingleProducer(() -> new StreamEvent(eventBufferBytes), ringSize,
-                new TimeoutBlockingWaitStrategy(ApplyHandler.IDLE_MILLIS, TimeUnit.MILLISECONDS));
+                new LiteTimeoutBlockingWaitStrategy(ApplyHandler.IDLE_MILLIS, TimeUnit.MILLISECONDS));
         this.stage = new ApplyStage(handler, signals);
         this.processor = new BatchEventProcessorBuilder().build(ring, ring.newBarrier(), stage);
         HaltingExceptionHandler exceptionHandler = new HaltingExceptionHandler(signals, handler);
