@@ -31,8 +31,9 @@ public final class BatchedApplier implements ApplyHandler {
     public BatchedApplier(ConnectionSpec target, String pipelineName, BatchOptions options,
                           Map<String, Long> tableSnapshots) {
         this.router = new BatchRouter(target, pipelineName, options, tableSnapshots,
+                // A streamed transaction's segments are as large as the batches.
                 progress -> new StreamedOnly(new TransactionalApplier(target, pipelineName, ApplierOptions.DEFAULTS,
-                        tableSnapshots, progress, true)));
+                        tableSnapshots, progress, true, options.batchRows())));
     }
 
     /** The transactional applier limited to streamed transactions. */

@@ -66,6 +66,7 @@ public final class TransactionalApplier implements ApplyHandler {
     private final SkippedChanges skippedChanges;
     /** Applies streamed transactions only, for the batched applier, which applies the others. */
     private final boolean streamedOnly;
+    private final int segmentChanges;
     private ApplyMetrics metrics;
     private PgOutputDecoder decoder;
     private TargetSession main;
@@ -107,6 +108,14 @@ public final class TransactionalApplier implements ApplyHandler {
      */
     TransactionalApplier(ConnectionSpec target, String pipelineName, ApplierOptions options,
                          Map<String, Long> tableSnapshots, ProgressTable progress, boolean streamedOnly) {
+        this(target, pipelineName, options, tableSnapshots, progress, streamedOnly, 0);
+    }
+
+    /** The same, with segments of at most {@code segmentChanges} changes for a streamed transaction (0: the default). */
+    TransactionalApplier(ConnectionSpec target, String pipelineName, ApplierOptions options,
+                         Map<String, Long> tableSnapshots, ProgressTable progress, boolean streamedOnly,
+                         int segmentChanges) {
+        this.segmentChanges = segmentChanges;
         this.connector = new TargetConnector(target, pipelineName);
         this.pipelineName = pipelineName;
         this.options = options;
@@ -186,7 +195,7 @@ public final class TransactionalApplier implements ApplyHandler {
         TargetSession session = new TargetSession(connector, relations, progress, options, metrics);
         if (streamedOnly) {
             // The batched mode applies streamed transactions set-wise too, segment by segment.
-            session.applySetWise(new SegmentSink(decoder.protocolVersion(), metrics));
+            session.applySetWise(new SegmentSink(decoder.protocolVersion(), metrics, segmentChanges));
         }
         return session;
     }

@@ -14,6 +14,10 @@ import io.walferry.engine.metrics.ChangeOp;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.slf4j.Logger;
@@ -27,9 +31,14 @@ import org.slf4j.LoggerFactory;
  * order of changes can cause, is applied statement by statement instead, in source order (after
  * rolling back to the savepoint): the messages are kept, and read again.
  *
- * <p>A segment ends when it is full ({@link #MAX_CHANGES} changes, {@link #MAX_BYTES} bytes of
+ * <p>A segment ends when it is full (as many changes as a batch of the batched mode, by default
+ * {@link #MAX_CHANGES}; {@link #MAX_BYTES} bytes of
  * messages), and before anything else the session does: the end of a streamed block, a savepoint (a
- * subtransaction's first change), a TRUNCATE, the commit. Memory is bounded by one segment.
+ * subtransaction's first change), a TRUNCATE, the commit. A full segment is applied on a thread of
+ * its own while the next one gathers (the session's thread decodes and coalesces, the target
+ * executes: they no longer take turns); the session waits for it before the next segment and before
+ * anything else it does on the connection, and re-applies it statement by statement, on its own
+ * thread, when it must. Memory is bounded by two segments.
  */
 public final class SegmentSink implements TargetSession.SetWise {
     private static final Logger LOG = LoggerFactory.getLogger(SegmentSink.class);
@@ -39,14 +48,23 @@ public final class SegmentSink implements TargetSession.SetWise {
 
     private final int protocolVersion;
     private final ApplyMetrics metrics;
+    private final int maxChanges;
     private final Coalescer coalescer = new Coalescer(1, null);
     private Cycle segment = new Cycle(1);
     private SetApply apply;
     private Connection applyConnection;
+    /** The thread that applies a full segment while the next one gathers; made on first use. */
+    private ExecutorService background;
+    /** The segment applied in the background, its connection, and its outcome (null: none). */
+    private Future<String> inFlight;
+    private Cycle inFlightSegment;
+    private Connection inFlightConnection;
 
-    public SegmentSink(int protocolVersion, ApplyMetrics metrics) {
+    /** A sink whose segments end at {@code maxChanges} changes ({@link #MAX_CHANGES} when 0 or less). */
+    public SegmentSink(int protocolVersion, ApplyMetrics metrics, int maxChanges) {
         this.protocolVersion = protocolVersion;
         this.metrics = metrics;
+        this.maxChanges = maxChanges > 0 ? maxChanges : MAX_CHANGES;
     }
 
     @Override
@@ -78,7 +96,7 @@ public final class SegmentSink implements TargetSession.SetWise {
 
     @Override
     public boolean full() {
-        return segment.changes() >= MAX_CHANGES || segment.log.size() >= MAX_BYTES || segment.exact();
+        return segment.changes() >= maxChanges || segment.log.size() >= MAX_BYTES || segment.exact();
     }
 
     @Override
@@ -88,15 +106,66 @@ public final class SegmentSink implements TargetSession.SetWise {
 
     @Override
     public void flush(Connection connection, Consumer<PgOutputMessage> rows) throws SQLException {
-        Cycle applying = segment;
-        segment = new Cycle(1);
-        if (applying.changes() == 0) {
+        Cycle applying = take();
+        if (applying == null) {
             return;
         }
         if (applying.exact()) {
             replay(applying, rows);
             return;
         }
+        finish(connection, applying, applySegment(connection, applying), rows);
+    }
+
+    @Override
+    public void flushInBackground(Connection connection, Consumer<PgOutputMessage> rows) throws SQLException {
+        if (inFlight != null) {
+            throw new IllegalStateException("a segment is still being applied: settle() first");
+        }
+        Cycle applying = take();
+        if (applying == null) {
+            return;
+        }
+        if (applying.exact()) {
+            replay(applying, rows);
+            return;
+        }
+        if (background == null) {
+            background = Executors.newSingleThreadExecutor(runnable -> {
+                Thread thread = new Thread(runnable, "walferry-segment");
+                thread.setDaemon(true);
+                return thread;
+            });
+        }
+        inFlight = background.submit(() -> applySegment(connection, applying));
+        inFlightSegment = applying;
+        inFlightConnection = connection;
+    }
+
+    @Override
+    public void settle(Consumer<PgOutputMessage> rows) throws SQLException {
+        if (inFlight == null) {
+            return;
+        }
+        Cycle applying = inFlightSegment;
+        Connection connection = inFlightConnection;
+        String failure = await();
+        finish(connection, applying, failure, rows);
+    }
+
+    /** The segment gathered so far, now being applied (a new one gathers), or null when it holds no change. */
+    private Cycle take() {
+        Cycle applying = segment;
+        segment = new Cycle(1);
+        return applying.changes() == 0 ? null : applying;
+    }
+
+    /**
+     * Applies a segment set-wise under a savepoint, on the calling thread: null when it did (the
+     * savepoint released), or why it must be applied statement by statement (rolled back to the
+     * savepoint, which {@link #finish} releases).
+     */
+    private String applySegment(Connection connection, Cycle applying) throws SQLException {
         if (apply == null || applyConnection != connection) {
             if (apply != null) {
                 apply.close();
@@ -117,14 +186,61 @@ public final class SegmentSink implements TargetSession.SetWise {
                 }
                 failure = OrderingFailure.describe(e);
             }
-            if (failure != null) {
-                statement.execute("ROLLBACK TO SAVEPOINT " + SAVEPOINT);
-                metrics.fallback();
-                LOG.info("{} changes of a streamed transaction are applied statement by statement in source order"
-                        + " instead: {}", applying.changes(), failure);
-                replay(applying, rows);
-            }
+            statement.execute(failure == null ? "RELEASE SAVEPOINT " + SAVEPOINT : "ROLLBACK TO SAVEPOINT " + SAVEPOINT);
+            return failure;
+        }
+    }
+
+    /** After {@link #applySegment}, on the session's thread: the statement-by-statement apply it asked for. */
+    private void finish(Connection connection, Cycle applying, String failure, Consumer<PgOutputMessage> rows)
+            throws SQLException {
+        if (failure == null) {
+            return;
+        }
+        metrics.fallback();
+        LOG.info("{} changes of a streamed transaction are applied statement by statement in source order"
+                + " instead: {}", applying.changes(), failure);
+        replay(applying, rows);
+        try (Statement statement = connection.createStatement()) {
             statement.execute("RELEASE SAVEPOINT " + SAVEPOINT);
+        }
+    }
+
+    /** Waits for the background apply; its result, or its failure thrown. */
+    private String await() throws SQLException {
+        Future<String> waited = inFlight;
+        inFlight = null;
+        inFlightSegment = null;
+        inFlightConnection = null;
+        try {
+            return waited.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SQLException("interrupted while a segment of a streamed transaction was being applied", "57014", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof SQLException sql) {
+                throw sql;
+            }
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (cause instanceof Error error) {
+                throw error;
+            }
+            throw new SQLException("applying a segment of a streamed transaction failed: " + cause, cause);
+        }
+    }
+
+    /** Waits for the background apply, whatever its outcome: its changes are being rolled back. */
+    private void awaitQuietly() {
+        if (inFlight == null) {
+            return;
+        }
+        try {
+            await();
+        } catch (SQLException | RuntimeException e) {
+            LOG.debug("a segment applied in the background failed; its changes are being rolled back: {}", e.toString());
         }
     }
 
@@ -148,11 +264,17 @@ public final class SegmentSink implements TargetSession.SetWise {
 
     @Override
     public void clear() {
+        awaitQuietly();
         segment = new Cycle(1);
     }
 
     @Override
     public void close() {
+        awaitQuietly();
+        if (background != null) {
+            background.shutdown();
+            background = null;
+        }
         if (apply != null) {
             apply.close();
             apply = null;

@@ -3,6 +3,7 @@ package io.walferry.applier.session;
 import io.walferry.applier.ApplierOptions;
 import io.walferry.applier.ApplyException;
 import io.walferry.applier.ApplyFailure;
+import io.walferry.applier.sql.RelationSql;
 import io.walferry.applier.sql.RelationSqlCache;
 import io.walferry.applier.sql.SetStatements;
 import io.walferry.applier.sql.StatementPlan;
@@ -229,6 +230,7 @@ public final class TargetSession implements AutoCloseable {
         StringBuilder tables = new StringBuilder();
         int truncated = 0;
         try {
+            flushSetWise(); // the lookups below read the target's catalog on the connection
             for (int i = 0; i < truncate.relationCount(); i++) {
                 RelationInfo relation = truncate.relation(i);
                 if (skip.test(relation)) {
@@ -269,10 +271,16 @@ public final class TargetSession implements AutoCloseable {
             }
             open = true;
             dirty = true;
-            setWise.add(change, relation, relations.get(relation, connection).setStatements());
+            RelationSql sql = relations.cached(relation);
+            if (sql == null) {
+                // The lookup reads the target's catalog: not while a segment is applied on the connection.
+                settleSetWise();
+                sql = relations.get(relation, connection);
+            }
+            setWise.add(change, relation, sql.setStatements());
             tally.add(metrics.table(relation.qualifiedName()), op);
             if (setWise.full()) {
-                flushSetWise();
+                flushSetWiseInBackground();
             }
         } catch (SQLException e) {
             throw failedChange(op + " of " + relation.qualifiedName(), e);
@@ -281,12 +289,19 @@ public final class TargetSession implements AutoCloseable {
         }
     }
 
-    /** Applies what the {@link SetWise} buffer holds (statement by statement through this session when it must). */
+    /**
+     * Applies what the {@link SetWise} buffer holds, and what it applies in the background, before
+     * returning (statement by statement through this session when it must): before anything else
+     * uses the connection.
+     */
     private void flushSetWise() throws SQLException {
-        if (setWise == null || setWise.isEmpty()) {
+        if (setWise == null) {
             return;
         }
-        batch.execute();
+        settleSetWise();
+        if (setWise.isEmpty()) {
+            return;
+        }
         replaying = true;
         try {
             setWise.flush(connection, this::replay);
@@ -294,6 +309,33 @@ public final class TargetSession implements AutoCloseable {
             replaying = false;
         }
         batch.execute();
+    }
+
+    /** Waits for the buffer's background apply, if any, re-applying its changes statement by statement when it must. */
+    private void settleSetWise() throws SQLException {
+        batch.execute();
+        replaying = true;
+        try {
+            setWise.settle(this::replay);
+        } finally {
+            replaying = false;
+        }
+        batch.execute();
+    }
+
+    /**
+     * A full buffer: applied in the background while its successor fills (once the one before it
+     * has settled). Nothing else may use the connection until {@link #settleSetWise} (every other
+     * use goes through {@link #flushSetWise}, or clears the buffer, which waits).
+     */
+    private void flushSetWiseInBackground() throws SQLException {
+        settleSetWise();
+        replaying = true;
+        try {
+            setWise.flushInBackground(connection, this::replay);
+        } finally {
+            replaying = false;
+        }
     }
 
     private void replay(PgOutputMessage change) {
@@ -329,10 +371,26 @@ public final class TargetSession implements AutoCloseable {
 
         boolean isEmpty();
 
-        /** Applies what the buffer holds through {@code connection}, leaving the transaction open, and empties it. */
+        /**
+         * Applies what the buffer holds through {@code connection}, leaving the transaction open, and
+         * empties it; {@link #settle} first.
+         */
         void flush(Connection connection, java.util.function.Consumer<PgOutputMessage> rows) throws SQLException;
 
-        /** Forgets what the buffer holds (its changes were rolled back). */
+        /**
+         * Starts applying what the buffer holds through {@code connection} on a thread of its own and
+         * empties it ({@link #settle} first); what it cannot start that way it applies before returning.
+         */
+        void flushInBackground(Connection connection, java.util.function.Consumer<PgOutputMessage> rows)
+                throws SQLException;
+
+        /**
+         * Waits until the background apply, if any, is over: its failure is thrown, and changes it
+         * must apply statement by statement go to {@code rows} (through the same connection).
+         */
+        void settle(java.util.function.Consumer<PgOutputMessage> rows) throws SQLException;
+
+        /** Forgets what the buffer holds (its changes were rolled back), after waiting for a background apply. */
         void clear();
 
         @Override

@@ -43,6 +43,12 @@ public final class RelationSqlCache {
         return sql;
     }
 
+    /** The cached SQL of {@code relation} when it is still valid for it, else null (without a lookup). */
+    public RelationSql cached(RelationInfo relation) {
+        RelationSql sql = byRelationId.get(relation.relationId());
+        return sql != null && sql.accepts(relation) ? sql : null;
+    }
+
     /** Increases whenever a cached entry is replaced or dropped. */
     public int generation() {
         return generation;
