@@ -336,6 +336,9 @@ public final class TargetSession implements AutoCloseable {
         } finally {
             replaying = false;
         }
+        // Statements of a segment it applied at once (one the algebra refused); none wait otherwise, and an
+        // empty batch leaves the connection alone.
+        batch.execute();
     }
 
     private void replay(PgOutputMessage change) {
