@@ -44,8 +44,8 @@ final class LaneSession implements AutoCloseable {
         this.target = connector.describe();
         this.lane = lane;
         this.progress = new ProgressTable(pipeline, lane);
-        this.setApply = new SetApply(connection, metrics);
         try (Statement statement = connection.createStatement()) {
+            this.setApply = new SetApply(connection, metrics);
             // The rows of a batch are few next to the tables they change: find each through its index.
             statement.execute("SET enable_hashjoin = off");
             statement.execute("SET enable_mergejoin = off");

@@ -206,17 +206,21 @@ public final class SegmentSink implements TargetSession.SetWise {
         }
     }
 
-    /** Waits for the background apply; its result, or its failure thrown. */
+    /**
+     * Waits for the background apply; its result, or its failure thrown. Not interruptible: the
+     * connection is the background thread's until it is done (an interrupt is kept for the caller).
+     */
     private String await() throws SQLException {
         Future<String> waited = inFlight;
-        inFlight = null;
-        inFlightSegment = null;
-        inFlightConnection = null;
+        boolean interrupted = false;
         try {
-            return waited.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SQLException("interrupted while a segment of a streamed transaction was being applied", "57014", e);
+            while (true) {
+                try {
+                    return waited.get();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof SQLException sql) {
@@ -229,6 +233,13 @@ public final class SegmentSink implements TargetSession.SetWise {
                 throw error;
             }
             throw new SQLException("applying a segment of a streamed transaction failed: " + cause, cause);
+        } finally {
+            inFlight = null;
+            inFlightSegment = null;
+            inFlightConnection = null;
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -239,7 +250,8 @@ public final class SegmentSink implements TargetSession.SetWise {
         }
         try {
             await();
-        } catch (SQLException | RuntimeException e) {
+        } catch (SQLException | RuntimeException | Error e) {
+            // Rolled back by the caller next, whatever it was.
             LOG.debug("a segment applied in the background failed; its changes are being rolled back: {}", e.toString());
         }
     }

@@ -13,6 +13,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.postgresql.PGConnection;
+import org.postgresql.jdbc.PreferQueryMode;
 
 /**
  * Writes coalesced rows ({@link TableBatch}es) into the target through one connection, set-wise:
@@ -25,11 +27,13 @@ final class SetApply implements AutoCloseable {
     private final Connection connection;
     private final ApplyMetrics metrics;
     private final Map<String, PreparedStatement> statements = new HashMap<>();
-    private final TextArrays arrays = new TextArrays();
+    private final TextArrays arrays;
 
-    SetApply(Connection connection, ApplyMetrics metrics) {
+    SetApply(Connection connection, ApplyMetrics metrics) throws SQLException {
         this.connection = connection;
         this.metrics = metrics;
+        this.arrays = new TextArrays(
+                connection.unwrap(PGConnection.class).getPreferQueryMode() != PreferQueryMode.SIMPLE);
     }
 
     /** Applies every table's rows; a delete or update that misses rows is an {@link OrderingFailure}. */

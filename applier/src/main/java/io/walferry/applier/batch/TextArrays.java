@@ -17,17 +17,34 @@ import org.postgresql.util.PGobject;
  *
  * <p>pgjdbc sends the parameter in binary when it sends {@code text[]} in binary (its default); if a
  * connection turns binary transfer off, it sends {@link Parameter#getValue()}, the same array as a
- * text literal. One thread; a parameter must be bound before the next one is built.
+ * text literal, which is also what a connection in simple query mode gets. One thread; a parameter
+ * must be bound before the next one is built.
  */
 final class TextArrays {
     private static final int TEXT_OID = 25;
     private static final int HEADER_BYTES = 20;
 
+    private final boolean binary;
     private byte[] buffer = new byte[64 * 1024];
     private int length;
 
+    /**
+     * @param binary whether the parameters may go in binary: not on a connection in pgjdbc's simple
+     *               query mode ({@code preferQueryMode=simple}, common behind PgBouncer), which sends
+     *               parameters inline as text and cannot inline a binary one
+     */
+    TextArrays(boolean binary) {
+        this.binary = binary;
+    }
+
     /** Column {@code column} of {@code rows} as a {@code text[]} parameter, valid until the next call. */
-    Parameter column(List<String[]> rows, int column) throws SQLException {
+    PGobject column(List<String[]> rows, int column) throws SQLException {
+        if (!binary) {
+            PGobject literal = new PGobject();
+            literal.setType("_text");
+            literal.setValue(Parameter.literal(rows, column, 0));
+            return literal;
+        }
         length = HEADER_BYTES;
         boolean hasNull = false;
         for (String[] row : rows) {
@@ -98,7 +115,11 @@ final class TextArrays {
         /** The array as a text literal: every element double-quoted, backslash and quote escaped. */
         @Override
         public String getValue() {
-            StringBuilder literal = new StringBuilder(owner.length + 3 * rows.size() + 2).append('{');
+            return literal(rows, column, owner.length);
+        }
+
+        static String literal(List<String[]> rows, int column, int sizeHint) {
+            StringBuilder literal = new StringBuilder(sizeHint + 3 * rows.size() + 2).append('{');
             for (int i = 0; i < rows.size(); i++) {
                 String value = rows.get(i)[column];
                 literal.append(i == 0 ? "" : ",");

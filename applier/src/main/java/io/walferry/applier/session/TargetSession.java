@@ -163,6 +163,7 @@ public final class TargetSession implements AutoCloseable {
      * lanes' commits, when the lane of the new key already holds the row the UPDATE made.
      */
     public void deleteOldRow(UpdateMessage update) {
+        requireStatementByStatement();
         try {
             apply(relations.get(update.relation(), connection).deletePlan(update.oldTuple()), update.oldTuple(), null);
         } catch (SQLException e) {
@@ -179,6 +180,7 @@ public final class TargetSession implements AutoCloseable {
      * values were only in the deleted row.
      */
     public void insertNewRow(UpdateMessage update) {
+        requireStatementByStatement();
         TupleData row = update.newTuple();
         for (int i = 0; i < row.columnCount(); i++) {
             if (row.isUnchangedToast(i)) {
@@ -198,6 +200,13 @@ public final class TargetSession implements AutoCloseable {
             throw failedChange("INSERT of the new row of a key-changing UPDATE of " + update.relation().qualifiedName(), e);
         } catch (ApplyException e) {
             throw failedChange(e);
+        }
+    }
+
+    /** The halves of a key change are for the exact path's session, which gathers nothing set-wise. */
+    private void requireStatementByStatement() {
+        if (setWise != null) {
+            throw new IllegalStateException("a session that applies changes set-wise");
         }
     }
 
@@ -311,12 +320,18 @@ public final class TargetSession implements AutoCloseable {
         batch.execute();
     }
 
-    /** Waits for the buffer's background apply, if any, re-applying its changes statement by statement when it must. */
+    /**
+     * Waits for the buffer's background apply, if any, re-applying its changes statement by statement
+     * when it must. Its failure says so: it surfaces at whatever the session does next.
+     */
     private void settleSetWise() throws SQLException {
         batch.execute();
         replaying = true;
         try {
             setWise.settle(this::replay);
+        } catch (SQLException e) {
+            throw new ApplyException(ApplyFailure.of(e), "applying a segment of changes set-wise failed: "
+                    + TargetErrors.describe(e), e);
         } finally {
             replaying = false;
         }

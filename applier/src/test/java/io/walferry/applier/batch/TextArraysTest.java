@@ -7,6 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.postgresql.util.PGBinaryObject;
+import org.postgresql.util.PGobject;
 
 class TextArraysTest {
 
@@ -14,7 +16,7 @@ class TextArraysTest {
     void shouldWriteOneColumnInPostgresBinaryArrayFormat() throws Exception {
         List<String[]> rows = List.of(new String[] {"1", "ünï \"q\" \\"}, new String[] {"2", null}, new String[] {"3", ""});
 
-        TextArrays.Parameter parameter = new TextArrays().column(rows, 1);
+        TextArrays.Parameter parameter = (TextArrays.Parameter) new TextArrays(true).column(rows, 1);
 
         byte[] bytes = new byte[parameter.lengthInBytes() + 3];
         parameter.toBytes(bytes, 3);
@@ -40,8 +42,12 @@ class TextArraysTest {
         List<String[]> rows = List.of(new String[] {"a,b"}, new String[] {null}, new String[] {"say \"hi\" \\o/"},
                 new String[] {"NULL"});
 
-        assertThat(new TextArrays().column(rows, 0).getValue())
-                .isEqualTo("{\"a,b\",NULL,\"say \\\"hi\\\" \\\\o/\",\"NULL\"}");
+        String literal = "{\"a,b\",NULL,\"say \\\"hi\\\" \\\\o/\",\"NULL\"}";
+        assertThat(new TextArrays(true).column(rows, 0).getValue()).isEqualTo(literal);
+        PGobject simple = new TextArrays(false).column(rows, 0);
+        assertThat(simple).as("simple query mode: a text parameter").isNotInstanceOf(PGBinaryObject.class);
+        assertThat(simple.getType()).isEqualTo("_text");
+        assertThat(simple.getValue()).isEqualTo(literal);
     }
 
     @Test
@@ -50,9 +56,9 @@ class TextArraysTest {
         for (int i = 0; i < 20_000; i++) {
             rows.add(new String[] {"x".repeat(10)});
         }
-        TextArrays arrays = new TextArrays();
+        TextArrays arrays = new TextArrays(true);
 
-        assertThat(arrays.column(rows, 0).lengthInBytes()).isEqualTo(20 + 20_000 * 14);
-        assertThat(arrays.column(rows.subList(0, 1), 0).lengthInBytes()).isEqualTo(20 + 14);
+        assertThat(((TextArrays.Parameter) arrays.column(rows, 0)).lengthInBytes()).isEqualTo(20 + 20_000 * 14);
+        assertThat(((TextArrays.Parameter) arrays.column(rows.subList(0, 1), 0)).lengthInBytes()).isEqualTo(20 + 14);
     }
 }
