@@ -40,7 +40,7 @@ SRC=55452 DST=55453
 LAUNCHER_GAP_SECONDS=6
 source "$(dirname "$0")/cpu-accounting.sh"
 
-as_pg() { if [[ $(id -u) == 0 ]]; then su postgres -s /bin/bash -c "$*"; else bash -c "$*"; fi; }
+source "$(dirname "$0")/local-clusters.sh"
 sql() { PGOPTIONS="-c client_min_messages=warning" "$PGBIN/psql" -X -q -At -h 127.0.0.1 -p "$1" -U postgres -d "$2" -c "$3"; }
 now() { date +%s.%N; }
 since() { echo "$(now) - $1" | bc; }
@@ -49,16 +49,7 @@ since() { echo "$(now) - $1" | bc; }
 for tool in pgbench pg_recvlogical postgres; do
   [[ -x "$PGBIN/$tool" ]] || { echo "$PGBIN/$tool is missing: apt-get install -y postgresql-15" >&2; exit 1; }
 done
-stop_all() { for p in $SRC $DST; do as_pg "$PGBIN/pg_ctl -D $BASE/$p -m immediate stop" >/dev/null 2>&1 || true; done; }
-trap stop_all EXIT
-stop_all
-rm -rf "$BASE"; mkdir -p "$BASE"; [[ $(id -u) == 0 ]] && chown postgres "$BASE"
-for p in $SRC $DST; do
-  as_pg "$PGBIN/initdb -D $BASE/$p -U postgres -A trust >/dev/null"
-  as_pg "$PGBIN/pg_ctl -D $BASE/$p -l $BASE/$p.log -w -o '-p $p -c listen_addresses=127.0.0.1 -c unix_socket_directories=$BASE \
-    -c wal_level=logical -c max_replication_slots=10 -c max_wal_senders=10 -c shared_buffers=256MB \
-    -c fsync=$FSYNC -c max_wal_size=8GB -c checkpoint_timeout=30min -c autovacuum=off' start >/dev/null"
-done
+start_clusters "-c shared_buffers=256MB -c max_wal_size=8GB -c checkpoint_timeout=30min" $SRC $DST
 # pgbench -i is deterministic: the two target databases start equal to the source.
 for target in "$SRC bench" "$DST wf" "$DST native"; do
   set -- $target

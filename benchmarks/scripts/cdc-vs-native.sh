@@ -24,19 +24,12 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 JAR="$ROOT/cli/target/walferry.jar"
 SRC=55432 WF=55433 NATIVE=55434
 
-as_pg() { if [[ $(id -u) == 0 ]]; then su postgres -s /bin/bash -c "$*"; else bash -c "$*"; fi; }
+source "$(dirname "$0")/local-clusters.sh"
 sql() { "$PGBIN/psql" -X -q -At -h 127.0.0.1 -p "$1" -U postgres -d bench -c "$2"; }
 
 [[ -f "$JAR" ]] || { echo "build first: ./mvnw -B -DskipTests package" >&2; exit 1; }
-stop_all() { for p in $SRC $WF $NATIVE; do as_pg "$PGBIN/pg_ctl -D $BASE/$p -m immediate stop" >/dev/null 2>&1 || true; done; }
-trap stop_all EXIT
-stop_all
-rm -rf "$BASE"; mkdir -p "$BASE"; [[ $(id -u) == 0 ]] && chown postgres "$BASE"
+start_clusters "-c shared_buffers=256MB -c max_wal_size=4GB" $SRC $WF $NATIVE
 for p in $SRC $WF $NATIVE; do
-  as_pg "$PGBIN/initdb -D $BASE/$p -U postgres -A trust >/dev/null"
-  as_pg "$PGBIN/pg_ctl -D $BASE/$p -l $BASE/$p.log -w -o '-p $p -c listen_addresses=127.0.0.1 -c unix_socket_directories=$BASE \
-    -c wal_level=logical -c max_replication_slots=10 -c max_wal_senders=10 -c shared_buffers=256MB \
-    -c fsync=$FSYNC -c max_wal_size=4GB -c autovacuum=off' start >/dev/null"
   "$PGBIN/createdb" -h 127.0.0.1 -p $p -U postgres bench
   "$PGBIN/pgbench" -q -i -s "$SCALE" -h 127.0.0.1 -p $p -U postgres bench >/dev/null 2>&1
 done

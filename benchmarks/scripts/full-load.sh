@@ -25,22 +25,13 @@ SRC=55442 DST=55443
 TABLES="pgbench_accounts pgbench_branches pgbench_history pgbench_tellers"
 source "$(dirname "$0")/cpu-accounting.sh"
 
-as_pg() { if [[ $(id -u) == 0 ]]; then su postgres -s /bin/bash -c "$*"; else bash -c "$*"; fi; }
+source "$(dirname "$0")/local-clusters.sh"
 sql() { "$PGBIN/psql" -X -q -At -h 127.0.0.1 -p "$1" -U postgres -d "$2" -c "$3"; }
 now() { date +%s.%N; }
 
 [[ -f "$JAR" ]] || { echo "build first: ./mvnw -B -DskipTests package" >&2; exit 1; }
 command -v pgcopydb >/dev/null || { echo "pgcopydb is missing: apt-get install -y pgcopydb" >&2; exit 1; }
-stop_all() { for p in $SRC $DST; do as_pg "$PGBIN/pg_ctl -D $BASE/$p -m immediate stop" >/dev/null 2>&1 || true; done; }
-trap stop_all EXIT
-stop_all
-rm -rf "$BASE"; mkdir -p "$BASE"; [[ $(id -u) == 0 ]] && chown postgres "$BASE"
-for p in $SRC $DST; do
-  as_pg "$PGBIN/initdb -D $BASE/$p -U postgres -A trust >/dev/null"
-  as_pg "$PGBIN/pg_ctl -D $BASE/$p -l $BASE/$p.log -w -o '-p $p -c listen_addresses=127.0.0.1 -c unix_socket_directories=$BASE \
-    -c wal_level=logical -c max_replication_slots=10 -c max_wal_senders=10 -c shared_buffers=512MB \
-    -c fsync=$FSYNC -c max_wal_size=8GB -c checkpoint_timeout=30min -c autovacuum=off' start >/dev/null"
-done
+start_clusters "-c shared_buffers=512MB -c max_wal_size=8GB -c checkpoint_timeout=30min" $SRC $DST
 "$PGBIN/createdb" -h 127.0.0.1 -p $SRC -U postgres bench
 "$PGBIN/pgbench" -q -i -s "$SCALE" -h 127.0.0.1 -p $SRC -U postgres bench >/dev/null 2>&1
 # pgbench_history has no key: walferry (like any logical replication of UPDATEs and DELETEs) needs a
