@@ -100,24 +100,6 @@ public final class SegmentSink implements TargetSession.SetWise {
     }
 
     @Override
-    public boolean isEmpty() {
-        return segment.changes() == 0;
-    }
-
-    @Override
-    public void flush(Connection connection, Consumer<PgOutputMessage> rows) throws SQLException {
-        Cycle applying = take();
-        if (applying == null) {
-            return;
-        }
-        if (applying.exact()) {
-            replay(applying, rows);
-            return;
-        }
-        finish(connection, applying, applySegment(connection, applying), rows);
-    }
-
-    @Override
     public void flushInBackground(Connection connection, Consumer<PgOutputMessage> rows) throws SQLException {
         if (inFlight != null) {
             throw new IllegalStateException("a segment is still being applied: settle() first");
@@ -161,7 +143,7 @@ public final class SegmentSink implements TargetSession.SetWise {
     }
 
     /**
-     * Applies a segment set-wise under a savepoint, on the calling thread: null when it did (the
+     * Applies a segment set-wise under a savepoint, on the background thread: null when it did (the
      * savepoint released), or why it must be applied statement by statement (rolled back to the
      * savepoint, which {@link #finish} releases).
      */
@@ -191,7 +173,7 @@ public final class SegmentSink implements TargetSession.SetWise {
         }
     }
 
-    /** After {@link #applySegment}, on the session's thread: the statement-by-statement apply it asked for. */
+    /** After {@link #applySegment}, on the session's thread (in {@link #settle}): the statement-by-statement apply it asked for. */
     private void finish(Connection connection, Cycle applying, String failure, Consumer<PgOutputMessage> rows)
             throws SQLException {
         if (failure == null) {

@@ -307,17 +307,8 @@ public final class TargetSession implements AutoCloseable {
         if (setWise == null) {
             return;
         }
+        flushSetWiseInBackground();
         settleSetWise();
-        if (setWise.isEmpty()) {
-            return;
-        }
-        replaying = true;
-        try {
-            setWise.flush(connection, this::replay);
-        } finally {
-            replaying = false;
-        }
-        batch.execute();
     }
 
     /**
@@ -387,17 +378,10 @@ public final class TargetSession implements AutoCloseable {
 
         boolean full();
 
-        boolean isEmpty();
-
         /**
-         * Applies what the buffer holds through {@code connection}, leaving the transaction open, and
-         * empties it; {@link #settle} first.
-         */
-        void flush(Connection connection, java.util.function.Consumer<PgOutputMessage> rows) throws SQLException;
-
-        /**
-         * Starts applying what the buffer holds through {@code connection} on a thread of its own and
-         * empties it ({@link #settle} first); what it cannot start that way it applies before returning.
+         * Starts applying what the buffer holds through {@code connection} on a thread of its own, leaving
+         * the transaction open, and empties it ({@link #settle} first); what it cannot start that way
+         * (a segment the algebra refused) it applies before returning.
          */
         void flushInBackground(Connection connection, java.util.function.Consumer<PgOutputMessage> rows)
                 throws SQLException;
